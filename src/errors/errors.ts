@@ -1,0 +1,76 @@
+import { ConcurError } from './concur-error.ts';
+
+/** `submit`, `map` or `starmap` was called after `shutdown()`. */
+export class ExecutorShutdownError extends ConcurError {
+  static override readonly code = 'CONCUR_ERR_SHUTDOWN';
+}
+
+/** The future was cancelled before its task started (by `cancel()` or `shutdown({ cancelPending: true })`). */
+export class CancelledError extends ConcurError {
+  static override readonly code = 'CONCUR_ERR_CANCELLED';
+}
+
+/** The call's `timeoutMs` elapsed before its task settled. */
+export class TimeoutError extends ConcurError {
+  static override readonly code = 'CONCUR_ERR_TIMEOUT';
+  readonly timeoutMs: number;
+  constructor(message: string, timeoutMs: number) {
+    super(message);
+    this.timeoutMs = timeoutMs;
+  }
+}
+
+/** The call's `signal` was aborted; `cause` holds the signal's reason. */
+export class AbortError extends ConcurError {
+  static override readonly code = 'CONCUR_ERR_ABORTED';
+}
+
+/** `maxQueue` tasks were already waiting, so the new one was refused (backpressure). */
+export class QueueFullError extends ConcurError {
+  static override readonly code = 'CONCUR_ERR_QUEUE_FULL';
+}
+
+/** A task definition was refused: anonymous, a closure, or a module reference that cannot be loaded in a worker. */
+export class InvalidTaskError extends ConcurError {
+  static override readonly code = 'CONCUR_ERR_INVALID_TASK';
+}
+
+/** A worker could not import the task's module, or the module did not define the task. */
+export class TaskNotFoundError extends ConcurError {
+  static override readonly code = 'CONCUR_ERR_TASK_NOT_FOUND';
+}
+
+/** An argument or a return value cannot cross the thread or process boundary. */
+export class DataCloneError extends ConcurError {
+  static override readonly code = 'CONCUR_ERR_DATA_CLONE';
+}
+
+/** An option or argument had the wrong type or range. */
+export class InvalidArgumentError extends ConcurError {
+  static override readonly code = 'CONCUR_ERR_INVALID_ARG';
+}
+
+export interface WorkerCrashDetails {
+  /** `thread` or `process`. */
+  readonly runtime: string;
+  /** Thread id for worker threads, pid for child processes. */
+  readonly workerId: number;
+  readonly exitCode: number | null;
+  readonly signal: string | null;
+}
+
+/** The worker running the task died (process.exit, uncaught error, SIGKILL, out of memory) or was stopped. */
+export class WorkerCrashedError extends ConcurError {
+  static override readonly code = 'CONCUR_ERR_WORKER_CRASHED';
+  readonly runtime: string;
+  readonly workerId: number;
+  readonly exitCode: number | null;
+  readonly signal: string | null;
+  constructor(message: string, details: WorkerCrashDetails, options?: ErrorOptions) {
+    super(message, options);
+    this.runtime = details.runtime;
+    this.workerId = details.workerId;
+    this.exitCode = details.exitCode;
+    this.signal = details.signal;
+  }
+}

@@ -1,0 +1,340 @@
+import {
+  AbortError,
+  CancelledError,
+  ExecutorShutdownError,
+  QueueFullError,
+  TimeoutError,
+} from '../errors/errors.ts';
+import { createFuture, type Future, type FutureController } from '../future/future.ts';
+import { Job, JobMode, type JobSink, JobState } from '../job/job.ts';
+import { lazyMap, type MapScheduler } from '../map/lazy-map.ts';
+import { checkKnownKeys, checkNonNegative, checkObject, checkSignal } from '../options/validate.ts';
+import { type AnyTask, checkTask, type Task } from '../task/task.ts';
+import type {
+  CallOptions,
+  Executor,
+  ExecutorKind,
+  ExecutorStats,
+  MapInput,
+  MapOptions,
+  ShutdownOptions,
+} from './executor.ts';
+import { TimingWindow } from './timing-window.ts';
+
+const CALL_OPTION_KEYS = ['signal', 'timeoutMs'] as const;
+
+/** Appends the submit site to an error that came back from a task, so its stack shows both ends. */
+export function appendCallSite(error: unknown, callSite: { stack?: string } | undefined): void {
+  if (callSite?.stack === undefined || !(error instanceof Error) || typeof error.stack !== 'string')
+    return;
+  const lines = callSite.stack.split('\n').slice(1);
+  if (lines.length > 0) error.stack += `\n    at [concur submit]\n${lines.join('\n')}`;
+}
+
+const submitSink: JobSink = {
+  started(job) {
+    (job.ref as FutureController<unknown>).start();
+  },
+  fulfilled(job, value) {
+    (job.ref as FutureController<unknown>).resolve(value);
+  },
+  rejected(job, error) {
+    appendCallSite(error, job.callSite);
+    (job.ref as FutureController<unknown>).reject(error);
+  },
+};
+
+/**
+ * What every executor shares: argument checks, futures, per-call abort and timeout,
+ * map/starmap, shutdown and stats. A subclass provides only a scheduler:
+ * where queued jobs wait and how they run.
+ */
+export abstract class BaseExecutor implements Executor, MapScheduler {
+  abstract readonly kind: ExecutorKind;
+  #closed = false;
+  #closing: Promise<void> | undefined;
+  #submitted = 0;
+  #completed = 0;
+  #failed = 0;
+  #cancelled = 0;
+  #waitTimes = new TimingWindow();
+  #runTimes = new TimingWindow();
+  #perItemMs = new WeakMap<AnyTask, number>();
+  readonly #maxQueue: number;
+
+  protected constructor(maxQueue: number) {
+    this.#maxQueue = maxQueue;
+  }
+
+  // ---- what a scheduler provides -------------------------------------------------------
+
+  /** Tasks that can run at once (workers x concurrency per worker). */
+  abstract get capacity(): number;
+  /** Whether map's chunksize 'auto' should batch items (true for pools). */
+  abstract readonly batchesItems: boolean;
+  protected abstract get queuedCount(): number;
+  protected abstract get busyWorkers(): number;
+  protected abstract get liveWorkers(): number;
+  /** Queue a job; it will call jobStarted, then jobFulfilled or jobRejected. */
+  protected abstract enqueue(job: Job): void;
+  /** Remove a job that is still queued. */
+  protected abstract dequeue(job: Job): void;
+  /** Stop a running job (stop its worker, or abort its signal in-process). */
+  protected abstract interrupt(job: Job, reason: Error): void;
+  /** Remove and return every queued job. */
+  protected abstract takeQueued(): Job[];
+  /** Resolves once nothing is queued or running. */
+  protected abstract drained(): Promise<void>;
+  /** Releases workers; called once, after drained() or after cancelling. */
+  protected abstract close(force: boolean): Promise<void>;
+
+  // ---- public API ----------------------------------------------------------------------
+
+  submit<A extends unknown[], R>(task: Task<A, R>, ...args: A): Future<Awaited<R>> {
+    return this.#submit(task, args, undefined, this.submit);
+  }
+
+  submitWith<A extends unknown[], R>(
+    task: Task<A, R>,
+    args: A,
+    options: CallOptions,
+  ): Future<Awaited<R>> {
+    if (!Array.isArray(args)) {
+      throw new TypeError(
+        `submitWith() takes the task's arguments as an array, got ${typeof args}`,
+      );
+    }
+    checkObject('options', options);
+    checkKnownKeys('submitWith()', options, CALL_OPTION_KEYS);
+    return this.#submit(task, args, options, this.submitWith);
+  }
+
+  map<T, R>(
+    task: Task<[T], R>,
+    items: MapInput<T>,
+    options: MapOptions = {},
+  ): AsyncIterableIterator<Awaited<R>> {
+    checkTask(task, 'map()');
+    this.#checkOpen();
+    return lazyMap(this, task, JobMode.MapChunk, items, options) as AsyncIterableIterator<
+      Awaited<R>
+    >;
+  }
+
+  starmap<A extends unknown[], R>(
+    task: Task<A, R>,
+    argTuples: MapInput<A>,
+    options: MapOptions = {},
+  ): AsyncIterableIterator<Awaited<R>> {
+    checkTask(task, 'starmap()');
+    this.#checkOpen();
+    return lazyMap(this, task, JobMode.StarmapChunk, argTuples, options) as AsyncIterableIterator<
+      Awaited<R>
+    >;
+  }
+
+  shutdown(options: ShutdownOptions = {}): Promise<void> {
+    checkObject('options', options);
+    checkKnownKeys('shutdown()', options, ['wait', 'cancelPending']);
+    const wait = options.wait ?? true;
+    if (options.cancelPending === true) {
+      for (const job of this.takeQueued()) this.#cancelQueued(job);
+    }
+    this.#closed = true;
+    this.#closing ??= this.drained().then(() => this.close(false));
+    return wait ? this.#closing : Promise.resolve();
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.shutdown();
+  }
+
+  stats(): ExecutorStats {
+    return {
+      submitted: this.#submitted,
+      completed: this.#completed,
+      failed: this.#failed,
+      cancelled: this.#cancelled,
+      queued: this.queuedCount,
+      busyWorkers: this.busyWorkers,
+      liveWorkers: this.liveWorkers,
+      waitTime: this.#waitTimes.percentiles(),
+      runTime: this.#runTimes.percentiles(),
+    };
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  // ---- MapScheduler (used by lazyMap) --------------------------------------------------
+
+  /** @internal */
+  scheduleChunk(task: AnyTask, mode: JobMode, items: unknown[], sink: JobSink): Job | undefined {
+    this.#checkOpen();
+    const job = new Job(task, mode, items, sink);
+    this.#submitted += job.size;
+    this.enqueue(job);
+    return job;
+  }
+
+  /** @internal */
+  cancelChunk(job: Job): boolean {
+    if (job.state !== JobState.Queued) return false;
+    this.#cancelQueued(job);
+    return true;
+  }
+
+  /** @internal Milliseconds per item measured on earlier chunks of this task. */
+  perItemMs(task: AnyTask): number | undefined {
+    return this.#perItemMs.get(task);
+  }
+
+  // ---- for schedulers ------------------------------------------------------------------
+
+  protected jobStarted(job: Job): void {
+    job.state = JobState.Running;
+    job.startedAt = performance.now();
+    this.#waitTimes.add(job.startedAt - job.submittedAt);
+    job.sink.started(job);
+  }
+
+  protected jobFulfilled(job: Job, value: unknown): void {
+    if (!this.#finish(job)) return;
+    this.#completed += job.size;
+    job.sink.fulfilled(job, value);
+  }
+
+  protected jobRejected(job: Job, error: unknown): void {
+    if (!this.#finish(job)) return;
+    this.#failed += 1;
+    this.#completed += job.size - 1;
+    job.sink.rejected(job, error);
+  }
+
+  // ---- internals -----------------------------------------------------------------------
+
+  #finish(job: Job): boolean {
+    if (job.state === JobState.Done) return false;
+    job.state = JobState.Done;
+    const ran =
+      job.runMs > 0 ? job.runMs : job.startedAt > 0 ? performance.now() - job.startedAt : 0;
+    this.#runTimes.add(ran);
+    if (job.mode !== JobMode.Call && job.payload.length > 0 && ran > 0) {
+      const per = ran / job.payload.length;
+      const old = this.#perItemMs.get(job.task);
+      this.#perItemMs.set(job.task, old === undefined ? per : old * 0.7 + per * 0.3);
+    }
+    if (job.timer !== undefined) clearTimeout(job.timer);
+    if (job.abortListener !== undefined)
+      job.signal!.removeEventListener('abort', job.abortListener);
+    return true;
+  }
+
+  #cancelQueued(job: Job): void {
+    this.dequeue(job);
+    job.state = JobState.Done;
+    this.#cancelled += job.size;
+    if (job.timer !== undefined) clearTimeout(job.timer);
+    if (job.abortListener !== undefined)
+      job.signal!.removeEventListener('abort', job.abortListener);
+    if (job.sink === submitSink) (job.ref as FutureController<unknown>).cancel();
+    else job.sink.rejected(job, new CancelledError('The task was cancelled before it started'));
+  }
+
+  #checkOpen(): void {
+    if (this.#closed) {
+      throw new ExecutorShutdownError(
+        `This ${this.kind} executor has been shut down; create a new executor to run more tasks`,
+      );
+    }
+  }
+
+  #submit<A extends unknown[], R>(
+    task: Task<A, R>,
+    args: A,
+    options: CallOptions | undefined,
+    entry: Function,
+  ): Future<Awaited<R>> {
+    checkTask(task, 'submit()');
+    let signal: AbortSignal | undefined;
+    let timeoutMs: number | undefined;
+    if (options !== undefined) {
+      if (options.signal !== undefined) signal = checkSignal('signal', options.signal);
+      if (options.timeoutMs !== undefined)
+        timeoutMs = checkNonNegative('timeoutMs', options.timeoutMs);
+    }
+    if (this.#closed) {
+      const controller = createFuture<Awaited<R>>();
+      controller.reject(
+        new ExecutorShutdownError(
+          `This ${this.kind} executor has been shut down; create a new executor to run more tasks`,
+        ),
+      );
+      return controller.future;
+    }
+    if (this.queuedCount >= this.#maxQueue) {
+      const controller = createFuture<Awaited<R>>();
+      controller.reject(
+        new QueueFullError(
+          `${this.queuedCount} tasks are already queued, the executor's \`maxQueue\`; wait for some to finish (await their futures) or raise \`maxQueue\``,
+        ),
+      );
+      return controller.future;
+    }
+    const job = new Job(task, JobMode.Call, args, submitSink);
+    const controller = createFuture<Awaited<R>>(() => {
+      // cancel(): the future is still pending, so the job is still queued.
+      this.dequeue(job);
+      job.state = JobState.Done;
+      this.#cancelled++;
+      if (job.timer !== undefined) clearTimeout(job.timer);
+      if (job.abortListener !== undefined)
+        job.signal!.removeEventListener('abort', job.abortListener);
+    });
+    job.ref = controller;
+    const callSite: { stack?: string } = {};
+    Error.captureStackTrace(callSite, entry);
+    job.callSite = callSite;
+    this.#submitted++;
+    if (signal !== undefined) {
+      if (signal.aborted) {
+        job.state = JobState.Done;
+        this.#failed++;
+        controller.reject(
+          new AbortError('The task was aborted before it was submitted', { cause: signal.reason }),
+        );
+        return controller.future;
+      }
+      job.signal = signal;
+      job.abortListener = () =>
+        this.#stop(
+          job,
+          new AbortError('The task was aborted by its signal', { cause: signal.reason }),
+        );
+      signal.addEventListener('abort', job.abortListener, { once: true });
+    }
+    if (timeoutMs !== undefined) {
+      job.timer = setTimeout(
+        () =>
+          this.#stop(
+            job,
+            new TimeoutError(`The task did not finish within ${timeoutMs} ms`, timeoutMs),
+          ),
+        timeoutMs,
+      );
+    }
+    this.enqueue(job);
+    return controller.future;
+  }
+
+  #stop(job: Job, reason: Error): void {
+    if (job.state === JobState.Queued) {
+      this.dequeue(job);
+      job.state = JobState.Running;
+      this.jobRejected(job, reason);
+    } else if (job.state === JobState.Running) {
+      this.interrupt(job, reason);
+    }
+  }
+}

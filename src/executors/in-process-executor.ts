@@ -1,0 +1,190 @@
+import { ChunkFailure, type Job, JobMode } from '../job/job.ts';
+import { JobQueue } from '../job/job-queue.ts';
+import { LazyTaskContext } from '../task/task-context.ts';
+import { BaseExecutor } from './base-executor.ts';
+
+/** Longest stretch of back-to-back synchronous tasks before timers and I/O get a turn. */
+const SLICE_MS = 10;
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    value !== null &&
+    (typeof value === 'object' || typeof value === 'function') &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
+}
+
+/**
+ * Runs tasks on this thread's event loop, at most `concurrency` at a time.
+ * A synchronous task blocks the loop while it runs (that is what sequential code
+ * does); an async task yields at each await, so up to `concurrency` overlap.
+ */
+export abstract class InProcessExecutor extends BaseExecutor {
+  readonly #concurrency: number;
+  readonly #queue = new JobQueue();
+  #running = 0;
+  #scheduled = false;
+  #idleWaiters: (() => void)[] = [];
+  readonly #contexts = new Map<Job, LazyTaskContext>();
+
+  protected constructor(concurrency: number, maxQueue: number) {
+    super(maxQueue);
+    this.#concurrency = concurrency;
+  }
+
+  get capacity(): number {
+    return this.#concurrency;
+  }
+
+  readonly batchesItems = false;
+
+  protected get queuedCount(): number {
+    return this.#queue.size;
+  }
+  protected get busyWorkers(): number {
+    return this.#running;
+  }
+  protected get liveWorkers(): number {
+    return this.#running;
+  }
+
+  protected enqueue(job: Job): void {
+    this.#queue.push(job);
+    this.#schedule();
+  }
+
+  protected dequeue(_job: Job): void {
+    this.#queue.forget();
+  }
+
+  protected interrupt(job: Job, reason: Error): void {
+    // We cannot stop code running on our own thread: reject now, and tell the task through its signal.
+    this.#contexts.get(job)?.abort(reason);
+    this.jobRejected(job, reason);
+  }
+
+  protected takeQueued(): Job[] {
+    return this.#queue.drain();
+  }
+
+  protected drained(): Promise<void> {
+    if (this.#running === 0 && this.#queue.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#idleWaiters.push(resolve));
+  }
+
+  protected close(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  #schedule(): void {
+    if (this.#scheduled) return;
+    this.#scheduled = true;
+    // A macrotask, not a microtask: submit() must return before the task runs,
+    // so that cancel() right after submit() still finds it queued.
+    setImmediate(() => {
+      this.#scheduled = false;
+      this.#pump();
+    });
+  }
+
+  #pump(): void {
+    const sliceEnd = performance.now() + SLICE_MS;
+    while (this.#running < this.#concurrency) {
+      if (performance.now() > sliceEnd) {
+        if (this.#queue.size > 0) this.#schedule();
+        return;
+      }
+      const job = this.#queue.shift();
+      if (job === undefined) break;
+      this.#run(job);
+    }
+    this.#checkIdle();
+  }
+
+  #run(job: Job): void {
+    this.jobStarted(job);
+    this.#running++;
+    const context = new LazyTaskContext();
+    this.#contexts.set(job, context);
+    let outcome: unknown;
+    try {
+      outcome =
+        job.mode === JobMode.Call
+          ? job.task.fn.apply(context, job.payload)
+          : this.#runChunk(job, context);
+    } catch (error) {
+      this.#settle(job, false, error);
+      return;
+    }
+    if (isThenable(outcome)) {
+      outcome.then(
+        (value) => this.#settle(job, true, value),
+        (error) => this.#settle(job, false, error),
+      );
+    } else {
+      this.#settle(job, true, outcome);
+    }
+  }
+
+  // Items of a chunk run one after another; an async item is awaited before the next starts.
+  #runChunk(job: Job, context: LazyTaskContext): unknown[] | Promise<unknown[]> {
+    const values: unknown[] = [];
+    const items = job.payload;
+    const fn = job.task.fn;
+    const star = job.mode === JobMode.StarmapChunk;
+    for (let i = 0; i < items.length; i++) {
+      let value: unknown;
+      try {
+        value = star ? fn.apply(context, items[i] as unknown[]) : fn.call(context, items[i]);
+      } catch (error) {
+        throw new ChunkFailure(i, values, error);
+      }
+      if (isThenable(value)) return this.#finishChunkAsync(job, context, values, i, value);
+      values.push(value);
+    }
+    return values;
+  }
+
+  async #finishChunkAsync(
+    job: Job,
+    context: LazyTaskContext,
+    values: unknown[],
+    from: number,
+    first: PromiseLike<unknown>,
+  ): Promise<unknown[]> {
+    const items = job.payload;
+    const fn = job.task.fn;
+    const star = job.mode === JobMode.StarmapChunk;
+    for (let i = from; i < items.length; i++) {
+      try {
+        values.push(
+          await (i === from
+            ? first
+            : star
+              ? fn.apply(context, items[i] as unknown[])
+              : fn.call(context, items[i])),
+        );
+      } catch (error) {
+        throw new ChunkFailure(i, values, error);
+      }
+    }
+    return values;
+  }
+
+  #settle(job: Job, ok: boolean, value: unknown): void {
+    this.#running--;
+    this.#contexts.delete(job);
+    if (ok) this.jobFulfilled(job, value);
+    else this.jobRejected(job, value);
+    if (this.#queue.size > 0) this.#schedule();
+    else this.#checkIdle();
+  }
+
+  #checkIdle(): void {
+    if (this.#running === 0 && this.#queue.size === 0 && this.#idleWaiters.length > 0) {
+      const waiters = this.#idleWaiters;
+      this.#idleWaiters = [];
+      for (const resolve of waiters) resolve();
+    }
+  }
+}

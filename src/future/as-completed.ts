@@ -1,0 +1,102 @@
+import { TimeoutError } from '../errors/errors.ts';
+import { checkNonNegative } from '../options/validate.ts';
+import { type Future, onSettled } from './future.ts';
+
+export interface AsCompletedOptions {
+  /** Throw a TimeoutError if not every future has settled after this many milliseconds. */
+  timeoutMs?: number;
+}
+
+/**
+ * Yields each future as it settles, first settled first (Python's `as_completed`).
+ * It yields the futures themselves, so a rejected one can be inspected without a throw;
+ * `await` the yielded future (or read `.value`/`.error`) for its outcome.
+ *
+ * Written as a plain async iterator rather than an async generator, because an
+ * async generator would await each yielded future instead of handing it over.
+ */
+export function asCompleted<R>(
+  futures: Iterable<Future<R>>,
+  options: AsCompletedOptions = {},
+): AsyncIterableIterator<Future<R>> {
+  const timeoutMs =
+    options.timeoutMs === undefined ? undefined : checkNonNegative('timeoutMs', options.timeoutMs);
+  const pending = new Set(futures);
+  let remaining = pending.size;
+  const settled: Future<R>[] = [];
+  let waiter:
+    | { resolve: (r: IteratorResult<Future<R>, undefined>) => void; reject: (e: unknown) => void }
+    | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let finished = false;
+
+  const stop = () => {
+    finished = true;
+    if (timer !== undefined) clearTimeout(timer);
+    timer = undefined;
+  };
+  const deliver = () => {
+    if (waiter === undefined) return;
+    const w = waiter;
+    if (settled.length > 0) {
+      waiter = undefined;
+      remaining--;
+      if (remaining === 0) stop();
+      w.resolve({ value: settled.shift()!, done: false });
+    } else if (remaining === 0 || finished) {
+      waiter = undefined;
+      w.resolve({ value: undefined, done: true });
+    }
+  };
+  for (const future of pending) {
+    onSettled(future, (f) => {
+      if (finished) return;
+      settled.push(f);
+      deliver();
+    });
+  }
+  if (timeoutMs !== undefined && remaining > 0) {
+    timer = setTimeout(() => {
+      timer = undefined;
+      if (finished) return;
+      const notSettled = remaining - settled.length;
+      if (notSettled === 0) return;
+      finished = true;
+      const error = new TimeoutError(
+        `${notSettled} of the futures had not settled after ${timeoutMs} ms`,
+        timeoutMs,
+      );
+      settled.length = 0;
+      if (waiter !== undefined) {
+        const w = waiter;
+        waiter = undefined;
+        w.reject(error);
+      } else {
+        pendingError = error;
+      }
+    }, timeoutMs);
+  }
+  let pendingError: unknown;
+
+  const iterator: AsyncIterableIterator<Future<R>> = {
+    next() {
+      if (pendingError !== undefined) {
+        const error = pendingError;
+        pendingError = undefined;
+        return Promise.reject(error);
+      }
+      return new Promise((resolve, reject) => {
+        waiter = { resolve, reject };
+        deliver();
+      });
+    },
+    return() {
+      stop();
+      return Promise.resolve({ value: undefined, done: true });
+    },
+    [Symbol.asyncIterator]() {
+      return iterator;
+    },
+  };
+  return iterator;
+}

@@ -1,0 +1,170 @@
+import { CancelledError } from '../errors/errors.ts';
+
+export type FutureState = 'pending' | 'running' | 'fulfilled' | 'rejected' | 'cancelled';
+
+type Listener = (future: Future<unknown>) => void;
+const noop = () => {};
+
+/** Internal hooks: the executor that owns a future settles it through these. Not exported from the package. */
+export interface FutureController<R> {
+  readonly future: Future<R>;
+  /** Moves pending -> running; returns false if the future was already cancelled or settled. */
+  start(): boolean;
+  resolve(value: R): void;
+  reject(error: unknown): void;
+  /** Settles as cancelled with a CancelledError (used by shutdown({ cancelPending })). */
+  cancel(): void;
+}
+
+export type CancelHook = () => void;
+
+let makeController: <R>(onCancel: CancelHook | undefined) => FutureController<R>;
+let listen: (future: Future<unknown>, listener: Listener) => void;
+
+/**
+ * The eventual result of a submitted task: awaitable like a promise, with a `state`
+ * you can read synchronously and a `cancel()` that works until the task starts.
+ *
+ * A future whose error nobody awaits does not crash the program with an
+ * unhandled rejection (Python's rule: an exception is raised where the result is read).
+ */
+export class Future<R> implements PromiseLike<R> {
+  #state: FutureState = 'pending';
+  #value: unknown;
+  #promise: Promise<R> | undefined;
+  #resolve: ((value: R) => void) | undefined;
+  #reject: ((error: unknown) => void) | undefined;
+  #listeners: Listener[] | undefined;
+  #onCancel: CancelHook | undefined;
+
+  static {
+    makeController = <R>(onCancel: CancelHook | undefined): FutureController<R> => {
+      const future = new Future<R>();
+      future.#onCancel = onCancel;
+      return {
+        future,
+        start: () => {
+          if (future.#state !== 'pending') return false;
+          future.#state = 'running';
+          return true;
+        },
+        resolve: (value) => future.#settle('fulfilled', value),
+        reject: (error) => future.#settle('rejected', error),
+        cancel: () =>
+          future.#settle(
+            'cancelled',
+            new CancelledError('The task was cancelled before it started'),
+          ),
+      };
+    };
+    listen = (future, listener) => {
+      if (future.#state === 'pending' || future.#state === 'running') {
+        future.#listeners ??= [];
+        future.#listeners.push(listener);
+      } else {
+        listener(future);
+      }
+    };
+  }
+
+  private constructor() {}
+
+  /** 'pending' (queued), 'running', 'fulfilled', 'rejected' or 'cancelled'. */
+  get state(): FutureState {
+    return this.#state;
+  }
+
+  /** True once the future is fulfilled, rejected or cancelled. */
+  get done(): boolean {
+    return this.#state !== 'pending' && this.#state !== 'running';
+  }
+
+  /**
+   * Cancels the task if it has not started: returns true if the future is now
+   * cancelled (or already was), false if the task is running or finished.
+   */
+  cancel(): boolean {
+    if (this.#state === 'cancelled') return true;
+    if (this.#state !== 'pending') return false;
+    this.#onCancel?.();
+    this.#settle('cancelled', new CancelledError('The task was cancelled before it started'));
+    return true;
+  }
+
+  /** The error of a rejected or cancelled future, undefined otherwise. */
+  get error(): unknown {
+    return this.#state === 'rejected' || this.#state === 'cancelled' ? this.#value : undefined;
+  }
+
+  /** The value of a fulfilled future, undefined otherwise. */
+  get value(): R | undefined {
+    return this.#state === 'fulfilled' ? (this.#value as R) : undefined;
+  }
+
+  // biome-ignore lint/suspicious/noThenProperty: a Future is awaitable by design.
+  then<T1 = R, T2 = never>(
+    onFulfilled?: ((value: R) => T1 | PromiseLike<T1>) | null,
+    onRejected?: ((reason: unknown) => T2 | PromiseLike<T2>) | null,
+  ): Promise<T1 | T2> {
+    return this.#toPromise().then(onFulfilled, onRejected);
+  }
+
+  catch<T = never>(onRejected?: ((reason: unknown) => T | PromiseLike<T>) | null): Promise<R | T> {
+    return this.#toPromise().catch(onRejected);
+  }
+
+  finally(onFinally?: (() => void) | null): Promise<R> {
+    return this.#toPromise().finally(onFinally);
+  }
+
+  get [Symbol.toStringTag](): string {
+    return 'Future';
+  }
+
+  // The promise is made only when someone awaits: map() and the pools settle
+  // millions of futures that nobody awaits one by one.
+  #toPromise(): Promise<R> {
+    if (this.#promise === undefined) {
+      if (this.#state === 'fulfilled') this.#promise = Promise.resolve(this.#value as R);
+      else if (this.#state === 'rejected' || this.#state === 'cancelled') {
+        this.#promise = Promise.reject(this.#value);
+        this.#promise.catch(noop);
+      } else {
+        this.#promise = new Promise<R>((resolve, reject) => {
+          this.#resolve = resolve;
+          this.#reject = reject;
+        });
+        this.#promise.catch(noop);
+      }
+    }
+    return this.#promise;
+  }
+
+  #settle(state: 'fulfilled' | 'rejected' | 'cancelled', value: unknown): void {
+    if (this.#state !== 'pending' && this.#state !== 'running') return;
+    this.#state = state;
+    this.#value = value;
+    this.#onCancel = undefined;
+    if (this.#resolve !== undefined) {
+      if (state === 'fulfilled') this.#resolve(value as R);
+      else this.#reject!(value);
+      this.#resolve = undefined;
+      this.#reject = undefined;
+    }
+    const listeners = this.#listeners;
+    if (listeners !== undefined) {
+      this.#listeners = undefined;
+      for (const listener of listeners) listener(this as Future<unknown>);
+    }
+  }
+}
+
+/** Creates a pending future and the controller that settles it. */
+export function createFuture<R>(onCancel?: CancelHook): FutureController<R> {
+  return makeController<R>(onCancel);
+}
+
+/** Calls `listener` once the future is settled (at once if it already is). */
+export function onSettled<R>(future: Future<R>, listener: (future: Future<R>) => void): void {
+  listen(future as Future<unknown>, listener as Listener);
+}

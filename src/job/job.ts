@@ -1,0 +1,73 @@
+import type { AnyTask } from '../task/task.ts';
+
+/** How a job's payload is applied to its task. */
+export const JobMode = Object.freeze({
+  /** payload is the argument list of one call. */
+  Call: 0,
+  /** payload is a list of items; the task is called once per item (map). */
+  MapChunk: 1,
+  /** payload is a list of argument lists (starmap). */
+  StarmapChunk: 2,
+} as const);
+export type JobMode = (typeof JobMode)[keyof typeof JobMode];
+
+export const JobState = Object.freeze({ Queued: 0, Running: 1, Done: 2 } as const);
+export type JobState = (typeof JobState)[keyof typeof JobState];
+
+/** An error raised by item `index` of a chunk, with the values of the items before it. */
+export class ChunkFailure {
+  constructor(
+    readonly index: number,
+    readonly values: unknown[],
+    readonly error: unknown,
+  ) {}
+}
+
+/** Receives the outcome of a job. One sink serves many jobs (a map run, or a submit). */
+export interface JobSink {
+  /** The job started running (left the queue). */
+  started(job: Job): void;
+  /** `value` is the call's result, or for chunk jobs the array of results. */
+  fulfilled(job: Job, value: unknown): void;
+  /** `error` is the thrown error, or a ChunkFailure for chunk jobs. */
+  rejected(job: Job, error: unknown): void;
+}
+
+let nextId = 1;
+
+/**
+ * One unit of work as the schedulers see it: a call, or a chunk of map items.
+ * Plain fields, no closures: the hot path allocates one of these per message, not per item.
+ */
+export class Job {
+  readonly id = nextId++;
+  state: JobState = JobState.Queued;
+  /** performance.now() at submit, at start. */
+  readonly submittedAt: number = performance.now();
+  startedAt = 0;
+  /** Milliseconds the task itself ran, as measured where it ran. */
+  runMs = 0;
+  /** Scheduler-private: which worker holds it, its timer, etc. */
+  owner: unknown = undefined;
+  timer: NodeJS.Timeout | undefined = undefined;
+  signal: AbortSignal | undefined = undefined;
+  abortListener: (() => void) | undefined = undefined;
+  /** For map chunks: position in the map's output. */
+  seq = 0;
+  /** Where submit() was called, appended to the stack of a task's error. */
+  callSite: { stack?: string } | undefined = undefined;
+  /** Opaque per-sink state (a map run's chunk record, a future controller). */
+  ref: unknown = undefined;
+
+  constructor(
+    readonly task: AnyTask,
+    readonly mode: JobMode,
+    readonly payload: unknown[],
+    readonly sink: JobSink,
+  ) {}
+
+  /** Number of task calls in this job. */
+  get size(): number {
+    return this.mode === JobMode.Call ? 1 : this.payload.length;
+  }
+}

@@ -1,0 +1,212 @@
+import { AbortError } from '../errors/errors.ts';
+import type { MapInput, MapOptions } from '../executors/executor.ts';
+import { ChunkFailure, type Job, JobMode, type JobSink } from '../job/job.ts';
+import {
+  checkInteger,
+  checkKnownKeys,
+  checkObject,
+  checkSignal,
+  invalid,
+} from '../options/validate.ts';
+import type { AnyTask } from '../task/task.ts';
+import { autoChunkSize } from './chunk-size.ts';
+
+/** What lazyMap needs from an executor. */
+export interface MapScheduler {
+  readonly capacity: number;
+  readonly batchesItems: boolean;
+  scheduleChunk(task: AnyTask, mode: JobMode, items: unknown[], sink: JobSink): Job | undefined;
+  cancelChunk(job: Job): boolean;
+  perItemMs(task: AnyTask): number | undefined;
+}
+
+const MAP_OPTION_KEYS = ['chunksize', 'ordered', 'buffersize', 'signal'] as const;
+const DEFAULT_UNLIMITED_BUFFER = 1024;
+
+interface Chunk {
+  seq: number;
+  job: Job | undefined;
+  done: boolean;
+  values: unknown[] | undefined;
+  failure: unknown;
+}
+
+/**
+ * The engine behind map and starmap on every executor: pulls input only while
+ * fewer than `buffersize` chunks are in flight or unconsumed, yields in input
+ * or completion order, and on error, break or abort cancels every chunk that
+ * has not started and closes the input iterator.
+ */
+export async function* lazyMap(
+  scheduler: MapScheduler,
+  task: AnyTask,
+  mode: JobMode,
+  input: MapInput<unknown>,
+  options: MapOptions,
+): AsyncGenerator<unknown, void, undefined> {
+  checkObject('options', options);
+  checkKnownKeys('map()', options, MAP_OPTION_KEYS);
+  const chunksize = options.chunksize ?? 'auto';
+  if (chunksize !== 'auto') checkInteger('chunksize', chunksize, 1);
+  const ordered = options.ordered ?? true;
+  if (typeof ordered !== 'boolean') throw invalid('ordered', 'a boolean', ordered);
+  const capacity = scheduler.capacity;
+  const buffersize =
+    options.buffersize === undefined
+      ? Number.isFinite(capacity)
+        ? Math.max(2, capacity * 2)
+        : DEFAULT_UNLIMITED_BUFFER
+      : checkInteger('buffersize', options.buffersize, 1);
+  const signal = options.signal === undefined ? undefined : checkSignal('signal', options.signal);
+  const syncIterator =
+    input !== null && typeof (input as Iterable<unknown>)[Symbol.iterator] === 'function'
+      ? (input as Iterable<unknown>)[Symbol.iterator]()
+      : undefined;
+  const asyncIterator =
+    syncIterator === undefined &&
+    input !== null &&
+    typeof (input as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function'
+      ? (input as AsyncIterable<unknown>)[Symbol.asyncIterator]()
+      : undefined;
+  if (syncIterator === undefined && asyncIterator === undefined) {
+    throw invalid('items', 'an Iterable or AsyncIterable', input);
+  }
+  const knownLength = Array.isArray(input) ? input.length : undefined;
+  const workers = Number.isFinite(capacity) ? capacity : 1;
+
+  const pending = new Map<number, Chunk>();
+  const finished: Chunk[] = [];
+  let nextSeq = 0;
+  let nextYield = 0;
+  let exhausted = false;
+  let wake: (() => void) | undefined;
+  const sink: JobSink = {
+    started() {},
+    fulfilled(job, value) {
+      const chunk = job.ref as Chunk;
+      chunk.done = true;
+      chunk.values = value as unknown[];
+      if (!ordered) finished.push(chunk);
+      wake?.();
+    },
+    rejected(job, error) {
+      const chunk = job.ref as Chunk;
+      chunk.done = true;
+      chunk.failure = error;
+      if (!ordered) finished.push(chunk);
+      wake?.();
+    },
+  };
+  const onAbort = () => wake?.();
+  signal?.addEventListener('abort', onAbort);
+
+  const nextSize = () =>
+    chunksize !== 'auto'
+      ? chunksize
+      : scheduler.batchesItems
+        ? autoChunkSize(scheduler.perItemMs(task), nextSeq, workers, knownLength)
+        : 1;
+
+  const checkItem = (item: unknown) => {
+    if (mode === JobMode.StarmapChunk && !Array.isArray(item)) {
+      throw invalid(`argTuples[${itemsPulled}]`, 'an array of arguments', item);
+    }
+  };
+  let itemsPulled = 0;
+
+  const schedule = (items: unknown[]) => {
+    const chunk: Chunk = {
+      seq: nextSeq++,
+      job: undefined,
+      done: false,
+      values: undefined,
+      failure: undefined,
+    };
+    pending.set(chunk.seq, chunk);
+    const job = scheduler.scheduleChunk(task, mode, items, sink);
+    if (job !== undefined) {
+      chunk.job = job;
+      job.ref = chunk;
+      job.seq = chunk.seq;
+    }
+  };
+
+  const fill = async () => {
+    while (!exhausted && pending.size < buffersize) {
+      const size = nextSize();
+      const items: unknown[] = [];
+      if (syncIterator !== undefined) {
+        while (items.length < size) {
+          const r = syncIterator.next();
+          if (r.done) {
+            exhausted = true;
+            break;
+          }
+          checkItem(r.value);
+          itemsPulled++;
+          items.push(r.value);
+        }
+      } else {
+        while (items.length < size) {
+          const r = await asyncIterator!.next();
+          if (r.done) {
+            exhausted = true;
+            break;
+          }
+          checkItem(r.value);
+          itemsPulled++;
+          items.push(r.value);
+          if (signal?.aborted) break;
+        }
+      }
+      if (items.length > 0) schedule(items);
+      if (signal?.aborted) return;
+    }
+  };
+
+  let completedNormally = false;
+  try {
+    for (;;) {
+      if (signal?.aborted)
+        throw new AbortError('The map was aborted by its signal', { cause: signal.reason });
+      await fill();
+      if (signal?.aborted) continue;
+      let chunk: Chunk | undefined;
+      if (ordered) {
+        const head = pending.get(nextYield);
+        if (head?.done) chunk = head;
+      } else {
+        chunk = finished.shift();
+      }
+      if (chunk === undefined) {
+        if (pending.size === 0 && exhausted) break;
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+        });
+        wake = undefined;
+        continue;
+      }
+      pending.delete(chunk.seq);
+      if (ordered) nextYield++;
+      if (chunk.failure !== undefined) {
+        if (chunk.failure instanceof ChunkFailure) {
+          for (const value of chunk.failure.values) yield value;
+          throw chunk.failure.error;
+        }
+        throw chunk.failure;
+      }
+      for (const value of chunk.values!) yield value;
+    }
+    completedNormally = true;
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+    for (const chunk of pending.values()) {
+      if (chunk.job !== undefined) scheduler.cancelChunk(chunk.job);
+    }
+    pending.clear();
+    if (!completedNormally && !exhausted) {
+      if (syncIterator !== undefined) syncIterator.return?.();
+      else await asyncIterator!.return?.();
+    }
+  }
+}

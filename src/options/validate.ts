@@ -1,0 +1,94 @@
+import { InvalidArgumentError } from '../errors/errors.ts';
+
+/** Renders a value for an error message: `0` (number), `"x"` (string), `[object Object]` (object). */
+export function describeValue(value: unknown): string {
+  let shown: string;
+  if (typeof value === 'string') shown = JSON.stringify(value);
+  else if (typeof value === 'bigint') shown = `${value}n`;
+  else if (typeof value === 'function')
+    shown = value.name ? `function ${value.name}` : 'anonymous function';
+  else {
+    try {
+      shown = typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value);
+    } catch {
+      shown = Object.prototype.toString.call(value);
+    }
+  }
+  const type = value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value;
+  return `\`${shown}\` (${type})`;
+}
+
+/** The single message template for every argument check in concur. */
+export function invalid(name: string, expected: string, value: unknown): InvalidArgumentError {
+  return new InvalidArgumentError(
+    `Expected \`${name}\` to be ${expected}, got ${describeValue(value)}`,
+  );
+}
+
+export function checkInteger(
+  name: string,
+  value: unknown,
+  min: number,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `from ${min} and up` : `from ${min} to ${max}`;
+    throw invalid(name, `an integer ${range}`, value);
+  }
+  return value;
+}
+
+/** Like checkInteger but also accepts `Infinity` (used for "unlimited"). */
+export function checkLimit(name: string, value: unknown, min: number): number {
+  if (value === Number.POSITIVE_INFINITY) return value;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
+    throw invalid(name, `an integer from ${min} and up, or Infinity`, value);
+  }
+  return value;
+}
+
+export function checkNonNegative(name: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw invalid(name, 'a finite number from 0 and up', value);
+  }
+  return value;
+}
+
+export function checkBoolean(name: string, value: unknown): boolean {
+  if (typeof value !== 'boolean') throw invalid(name, 'a boolean', value);
+  return value;
+}
+
+export function checkOneOf<T extends string>(
+  name: string,
+  value: unknown,
+  allowed: readonly T[],
+): T {
+  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
+    throw invalid(name, `one of ${allowed.map((a) => `'${a}'`).join(', ')}`, value);
+  }
+  return value as T;
+}
+
+export function checkSignal(name: string, value: unknown): AbortSignal {
+  if (!(value instanceof AbortSignal)) throw invalid(name, 'an AbortSignal', value);
+  return value;
+}
+
+/** Throws if `options` has a key that is not in `known`: a typo must not be silently ignored. */
+export function checkKnownKeys(what: string, options: object, known: readonly string[]): void {
+  for (const key of Object.keys(options)) {
+    if (!known.includes(key)) {
+      throw new InvalidArgumentError(
+        `Unknown option \`${key}\` for ${what}; expected one of ${known.map((k) => `\`${k}\``).join(', ')}`,
+      );
+    }
+  }
+}
+
+export function checkObject(name: string, value: unknown): object {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw invalid(name, 'an options object', value);
+  }
+  return value;
+}
