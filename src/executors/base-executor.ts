@@ -8,7 +8,13 @@ import {
 import { createFuture, type Future, type FutureController } from '../future/future.ts';
 import { Job, JobMode, type JobSink, JobState } from '../job/job.ts';
 import { lazyMap, type MapScheduler } from '../map/lazy-map.ts';
-import { checkKnownKeys, checkNonNegative, checkObject, checkSignal } from '../options/validate.ts';
+import {
+  checkKnownKeys,
+  checkNonNegative,
+  checkObject,
+  checkSignal,
+  invalid,
+} from '../options/validate.ts';
 import { type AnyTask, checkTask, type Task } from '../task/task.ts';
 import type {
   CallOptions,
@@ -75,6 +81,10 @@ export abstract class BaseExecutor implements Executor, MapScheduler {
   protected abstract get queuedCount(): number;
   protected abstract get busyWorkers(): number;
   protected abstract get liveWorkers(): number;
+  /** True if a task enqueued now would start without waiting; such a task never counts against maxQueue. */
+  protected get hasFreeSlot(): boolean {
+    return false;
+  }
   /** Queue a job; it will call jobStarted, then jobFulfilled or jobRejected. */
   protected abstract enqueue(job: Job): void;
   /** Remove a job that is still queued. */
@@ -99,11 +109,7 @@ export abstract class BaseExecutor implements Executor, MapScheduler {
     args: A,
     options: CallOptions,
   ): Future<Awaited<R>> {
-    if (!Array.isArray(args)) {
-      throw new TypeError(
-        `submitWith() takes the task's arguments as an array, got ${typeof args}`,
-      );
-    }
+    if (!Array.isArray(args)) throw invalid('args', "an array of the task's arguments", args);
     checkObject('options', options);
     checkKnownKeys('submitWith()', options, CALL_OPTION_KEYS);
     return this.#submit(task, args, options, this.submitWith);
@@ -138,7 +144,7 @@ export abstract class BaseExecutor implements Executor, MapScheduler {
     checkKnownKeys('shutdown()', options, ['wait', 'cancelPending']);
     const wait = options.wait ?? true;
     if (options.cancelPending === true) {
-      for (const job of this.takeQueued()) this.#cancelQueued(job);
+      for (const job of this.takeQueued()) this.#cancelQueued(job, false);
     }
     this.#closed = true;
     this.#closing ??= this.drained().then(() => this.close(false));
@@ -231,8 +237,9 @@ export abstract class BaseExecutor implements Executor, MapScheduler {
     return true;
   }
 
-  #cancelQueued(job: Job): void {
-    this.dequeue(job);
+  // takeQueued() has already removed its jobs: dequeuing them again would count them twice.
+  #cancelQueued(job: Job, stillQueued = true): void {
+    if (stillQueued) this.dequeue(job);
     job.state = JobState.Done;
     this.#cancelled += job.size;
     if (job.timer !== undefined) clearTimeout(job.timer);
@@ -273,7 +280,7 @@ export abstract class BaseExecutor implements Executor, MapScheduler {
       );
       return controller.future;
     }
-    if (this.queuedCount >= this.#maxQueue) {
+    if (this.queuedCount >= this.#maxQueue && !this.hasFreeSlot) {
       const controller = createFuture<Awaited<R>>();
       controller.reject(
         new QueueFullError(
