@@ -35,6 +35,7 @@ export { Future } from './future/future.ts';
 export type { ReturnWhen, WaitOptions, WaitResult } from './future/wait.ts';
 export { wait } from './future/wait.ts';
 export type { PoolOptions, ProcessPoolOptions, ThreadPoolOptions } from './pool/pool-options.ts';
+export { inWorker } from './task/in-worker.ts';
 export type { Task, TaskArgs, TaskFunction, TaskResult } from './task/task.ts';
 export { isTask, task } from './task/task.ts';
 export type { TaskContext } from './task/task-context.ts';

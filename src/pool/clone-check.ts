@@ -1,6 +1,6 @@
 import { serialize } from 'node:v8';
 import { type Job, JobMode } from '../job/job.ts';
-import { describeValue } from '../options/validate.ts';
+import { describeValue, trimPeriod } from '../options/validate.ts';
 import type { RuntimeName } from '../runtime/wire.ts';
 
 function fails(value: unknown, runtime: RuntimeName): unknown {
@@ -28,7 +28,7 @@ export function describeCloneFailure(job: Job, runtime: RuntimeName, error: unkn
       job.mode === JobMode.Call
         ? `Argument ${i} of task \`${name}\``
         : `Item ${i} of this map chunk of task \`${name}\``;
-    return `${what}, ${describeValue(items[i])}, cannot be sent to a ${runtime} worker: ${(problem as Error).message ?? problem}. ${hint}`;
+    return `${what}, ${describeValue(items[i])}, cannot be sent to a ${runtime} worker: ${trimPeriod(String((problem as Error).message ?? problem))}. ${hint}`;
   }
-  return `The arguments of task \`${name}\` cannot be sent to a ${runtime} worker: ${(error as Error)?.message ?? error}. ${hint}`;
+  return `The arguments of task \`${name}\` cannot be sent to a ${runtime} worker: ${trimPeriod(String((error as Error)?.message ?? error))}. ${hint}`;
 }

@@ -23,6 +23,7 @@ export class WorkerSlot {
   /** Uncaught error it reported before exiting. */
   lastError: unknown = undefined;
   idleTimer: NodeJS.Timeout | undefined = undefined;
+  /** Handles start referenced; the pool unrefs them at once (see Pool#keepAlive). */
   referenced = true;
 
   ref(): void {

@@ -1,6 +1,7 @@
 import { encodeError } from '../../errors/error-codec.ts';
 import { DataCloneError } from '../../errors/errors.ts';
 import { ChunkFailure, JobMode } from '../../job/job.ts';
+import { trimPeriod } from '../../options/validate.ts';
 import type { AnyTask } from '../../task/task.ts';
 import { LazyTaskContext } from '../../task/task-context.ts';
 import { loadTask } from '../load-task.ts';
@@ -268,7 +269,7 @@ export class WorkerLoop implements WireHost {
           this.#transport.post({ r: one });
         } catch (error) {
           const clone = new DataCloneError(
-            `The return value of the task cannot be sent back from a ${this.runtime} worker: ${(error as Error).message}. ` +
+            `The return value of the task cannot be sent back from a ${this.runtime} worker: ${trimPeriod((error as Error).message)}. ` +
               'Return plain data (numbers, strings, arrays, plain objects, typed arrays, Map, Set, Date).',
             { cause: error },
           );
