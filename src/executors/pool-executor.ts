@@ -10,7 +10,7 @@ export abstract class PoolExecutor extends BaseExecutor {
   readonly batchesItems = true;
 
   protected constructor(runtime: RuntimeAdapter, options: ResolvedPoolOptions) {
-    super(options.maxQueue);
+    super(options.maxQueue, options.callSites);
     this.#pool = new Pool(runtime, options, {
       started: (job) => this.jobStarted(job),
       fulfilled: (job, value) => this.jobFulfilled(job, value),
