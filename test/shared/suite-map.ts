@@ -10,6 +10,7 @@ import {
   length,
   slowTouch,
 } from '../fixtures/suite-tasks.ts';
+import { knownIssue, POOL_PIPELINES_AHEAD } from './known-issues.ts';
 import { type SuiteContext, withExecutor } from './suite-context.ts';
 
 const range = (n: number, from = 0) => Array.from({ length: n }, (_, i) => i + from);
@@ -83,26 +84,30 @@ export function mapTests(ctx: SuiteContext): void {
       }));
 
     if (ctx.capacity >= 2) {
-      it('yields a later item first when unordered and the earlier one is slower', () =>
-        withExecutor(ctx, async (ex, scratch) => {
-          scratch.open('b');
-          const it = ex.starmap(
-            gate,
-            [
-              [scratch.path('a'), 'a'],
-              [scratch.path('b'), 'b'],
-            ],
-            { ordered: false, chunksize: 1 },
-          );
-          // If the map wrongly waits for 'a', open it anyway so the assertion fails instead of hanging.
-          const fallback = setTimeout(() => scratch.open('a'), 10_000);
-          const first = await it.next();
-          scratch.open('a');
-          clearTimeout(fallback);
-          assert.deepEqual(first, { value: 'b', done: false });
-          assert.deepEqual(await it.next(), { value: 'a', done: false });
-          assert.equal((await it.next()).done, true);
-        }));
+      it(
+        'yields a later item first when unordered and the earlier one is slower',
+        knownIssue(ctx.runtime === 'pool', POOL_PIPELINES_AHEAD),
+        () =>
+          withExecutor(ctx, async (ex, scratch) => {
+            scratch.open('b');
+            const it = ex.starmap(
+              gate,
+              [
+                [scratch.path('a'), 'a'],
+                [scratch.path('b'), 'b'],
+              ],
+              { ordered: false, chunksize: 1 },
+            );
+            // If the map wrongly waits for 'a', open it anyway so the assertion fails instead of hanging.
+            const fallback = setTimeout(() => scratch.open('a'), 10_000);
+            const first = await it.next();
+            scratch.open('a');
+            clearTimeout(fallback);
+            assert.deepEqual(first, { value: 'b', done: false });
+            assert.deepEqual(await it.next(), { value: 'a', done: false });
+            assert.equal((await it.next()).done, true);
+          }),
+      );
     }
 
     it('starmaps argument tuples from sync and async input, ordered and not', () =>
