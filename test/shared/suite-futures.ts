@@ -43,7 +43,7 @@ export function futureTests(ctx: SuiteContext): void {
             const slow = ex.submit(gate, scratch.path('slow'), 'slow');
             const fast = ex.submit(add, 1, 1);
             const it = asCompleted<unknown>([slow, fast]);
-            const fallback = setTimeout(() => scratch.open('slow'), 10_000);
+            const fallback = setTimeout(() => scratch.open('slow'), 20_000);
             const first = await it.next();
             scratch.open('slow');
             clearTimeout(fallback);

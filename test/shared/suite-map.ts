@@ -99,7 +99,7 @@ export function mapTests(ctx: SuiteContext): void {
               { ordered: false, chunksize: 1 },
             );
             // If the map wrongly waits for 'a', open it anyway so the assertion fails instead of hanging.
-            const fallback = setTimeout(() => scratch.open('a'), 10_000);
+            const fallback = setTimeout(() => scratch.open('a'), 20_000);
             const first = await it.next();
             scratch.open('a');
             clearTimeout(fallback);
@@ -139,7 +139,8 @@ export function mapTests(ctx: SuiteContext): void {
     for (const chunksize of [1, 5, 'auto'] as const) {
       it(`surfaces an error at its item and stops the map cleanly (chunksize ${chunksize})`, () =>
         withExecutor(ctx, async (ex) => {
-          const { state, items } = tracked(1000);
+          // Far more input than 'auto' chunks (at most 4,096 items) x buffersize can pull ahead.
+          const { state, items } = tracked(100_000);
           const seen: number[] = [];
           await assert.rejects(
             (async () => {
@@ -153,7 +154,7 @@ export function mapTests(ctx: SuiteContext): void {
             range(12, 1).map((x) => x * 2),
           );
           assert.equal(state.closed, true, 'the input iterator was closed');
-          assert.ok(state.pulled < 1000, 'the map stopped pulling input');
+          assert.ok(state.pulled < 100_000, 'the map stopped pulling input');
           await ex.shutdown();
           assert.equal(ex.stats().queued, 0);
         }));
