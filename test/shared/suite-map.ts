@@ -173,7 +173,9 @@ export function mapTests(ctx: SuiteContext): void {
             state.closed = true;
           }
         }
-        const buffersize = ctx.capacity + 4;
+        // Pools may send each worker up to 2 jobs ahead, and those count as started (as in
+        // Python's call queue); a buffer well past that leaves queued work to cancel.
+        const buffersize = ctx.capacity * 4 + 4;
         let consumed = 0;
         for await (const _ of ex.starmap(slowTouch, items(), { chunksize: 1, buffersize })) {
           if (++consumed === 3) break;
