@@ -21,20 +21,18 @@ export class QueueShutDownError extends ConcurError {
 }
 
 /**
- * The thread or process that held the mutex or lock died without releasing it.
- * The caller now holds it (the data it guards may be half-updated: check it, then
- * release as usual). Thrown once, to the next acquirer; later acquires succeed.
+ * The thread or process that held the mutex or lock died without releasing it, so
+ * the data it guards may be half-updated. The parent freed the lock when the worker
+ * exited; the next acquirer gets this error once (without holding the lock), so it
+ * can check or repair the data; later acquires succeed as usual.
  */
 export class AbandonedMutexError extends ConcurError {
   static override readonly code = 'CONCUR_ERR_ABANDONED_MUTEX';
   /** Thread id or pid of the worker that died holding it. */
   readonly ownerId: number;
-  /** Release handle of the lock the caller now holds. */
-  readonly release: () => void;
-  constructor(message: string, ownerId: number, release: () => void) {
+  constructor(message: string, ownerId: number) {
     super(message);
     this.ownerId = ownerId;
-    this.release = release;
   }
 }
 
