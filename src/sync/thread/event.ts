@@ -18,7 +18,9 @@ export class ThreadEvent implements SharedPrimitive {
   /** A new event, or, given another event's `buffer`, the same event. */
   constructor(buffer?: SharedArrayBuffer) {
     this.#view = new Int32Array(
-      buffer === undefined ? new SharedArrayBuffer(BYTES) : checkBuffer('ThreadEvent', buffer, BYTES),
+      buffer === undefined
+        ? new SharedArrayBuffer(BYTES)
+        : checkBuffer('ThreadEvent', buffer, BYTES),
     );
   }
 

@@ -53,7 +53,13 @@ export class ThreadSemaphore implements SharedPrimitive {
       if (handle !== undefined) return handle;
       const seen = Atomics.load(this.#view, VALUE);
       if (seen > 0) continue;
-      const result = blockingWait(this.#view, VALUE, seen, deadline, 'ThreadSemaphore.acquireSync()');
+      const result = blockingWait(
+        this.#view,
+        VALUE,
+        seen,
+        deadline,
+        'ThreadSemaphore.acquireSync()',
+      );
       if (result === 'timed-out') throw timeoutError(parsed, WHAT);
     }
   }

@@ -8,11 +8,7 @@ export interface SharedPrimitive {
 }
 
 /** Checks a buffer handed to `from()`, so a wrong one fails here rather than corrupting memory. */
-export function checkBuffer(
-  name: string,
-  buffer: unknown,
-  byteLength: number,
-): SharedArrayBuffer {
+export function checkBuffer(name: string, buffer: unknown, byteLength: number): SharedArrayBuffer {
   if (!(buffer instanceof SharedArrayBuffer) || buffer.byteLength !== byteLength) {
     throw invalid(
       'buffer',
