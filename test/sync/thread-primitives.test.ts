@@ -26,9 +26,19 @@ import {
   throwInside,
   waitForEvent,
 } from '../fixtures/sync-tasks.ts';
+import { sleep } from '../fixtures/tasks.ts';
 
 const pool = new ThreadPoolExecutor({ maxWorkers: 4, minWorkers: 4 });
 after(() => pool.shutdown());
+
+/**
+ * Tasks that wait for each other need one worker each. The pool sends a worker several
+ * short tasks at once (prefetch) until it has measured tasks of 1 ms or more, so run
+ * a few such tasks first.
+ */
+async function oneTaskPerWorker(): Promise<void> {
+  await Promise.all(Array.from({ length: 8 }, () => pool.submit(sleep, 5)));
+}
 
 function counterCell(): Int32Array {
   return new Int32Array(new SharedArrayBuffer(4));
@@ -38,11 +48,13 @@ describe('ThreadMutex in a ThreadPoolExecutor', () => {
   it('4 thread tasks x 100,000 increments under the mutex end at exactly 400,000', async () => {
     const mutex = new ThreadMutex();
     const cell = counterCell();
+    const start = new ThreadBarrier(4);
+    await oneTaskPerWorker();
     const threads = await Promise.all(
-      Array.from({ length: 4 }, () => pool.submit(incrementLocked, mutex, cell, 100_000)),
+      Array.from({ length: 4 }, () => pool.submit(incrementLocked, mutex, cell, 100_000, start)),
     );
     assert.equal(cell[0], 400_000);
-    assert.equal(new Set(threads).size > 1, true, 'the tasks ran on more than one thread');
+    assert.equal(new Set(threads).size, 4, 'the tasks ran on 4 threads at once');
     assert.equal(mutex.locked, false);
   });
 
@@ -138,6 +150,7 @@ describe('ThreadSemaphore, ThreadBarrier, ThreadEvent in a ThreadPoolExecutor', 
   it('a barrier of 4 releases all 4 threads together, every round', async () => {
     const barrier = new ThreadBarrier(4);
     const rounds = 50;
+    await oneTaskPerWorker();
     const log = new Int32Array(new SharedArrayBuffer(4 * rounds));
     const results = await Promise.all(
       Array.from({ length: 4 }, () => pool.submit(barrierRounds, barrier, rounds, log)),
