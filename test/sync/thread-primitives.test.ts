@@ -6,7 +6,6 @@ import {
   DataCloneError,
   LockNotHeldError,
   ProcessPoolExecutor,
-  sharedArray,
   ThreadAtomicCounter,
   ThreadBarrier,
   ThreadEvent,
@@ -169,13 +168,5 @@ describe('ThreadSemaphore, ThreadBarrier, ThreadEvent in a ThreadPoolExecutor', 
     while (ready.value < 3) await new Promise((resolve) => setTimeout(resolve, 1));
     event.set();
     assert.deepEqual(await Promise.all(waiting), [true, true, true]);
-  });
-
-  it('a shared array reaches thread tasks as the same memory', async () => {
-    const shared = sharedArray([1, 2, 3]);
-    const mutex = new ThreadMutex();
-    // incrementLocked bumps element 0 of whatever Int32Array it is given; here it is a view of our buffer.
-    await pool.submit(incrementLocked, mutex, new Int32Array(shared.buffer, 0, 1), 10);
-    assert.notEqual(shared[0], 1);
   });
 });
