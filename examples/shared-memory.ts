@@ -45,7 +45,8 @@ async function measure(mode: Mode): Promise<Measure> {
   const seconds = (performance.now() - t0) / 1000;
   clearInterval(sampler);
   parentPeak = Math.max(parentPeak, process.memoryUsage.rss());
-  for (const r of results) childBaseline.set(r.worker, Math.max(childBaseline.get(r.worker) ?? 0, r.maxRssKb));
+  for (const r of results)
+    childBaseline.set(r.worker, Math.max(childBaseline.get(r.worker) ?? 0, r.maxRssKb));
   // Threads share the parent's RSS; each child process has its own, reported by the task.
   const children = mode.startsWith('processes')
     ? [...childBaseline.values()].reduce((a, b) => a + b, 0) * 1024
@@ -61,7 +62,8 @@ async function measure(mode: Mode): Promise<Measure> {
 
 const mode = process.argv[2] as Mode | undefined;
 if (mode !== undefined) {
-  if (!MODES.includes(mode)) throw new Error(`Unknown mode ${mode}; expected one of ${MODES.join(', ')}`);
+  if (!MODES.includes(mode))
+    throw new Error(`Unknown mode ${mode}; expected one of ${MODES.join(', ')}`);
   console.log(JSON.stringify(await measure(mode)));
 } else {
   console.log(

@@ -276,3 +276,10 @@ describe('AsyncQueue', () => {
     assert.throws(() => new AsyncPriorityQueue({ compare: 3 as never }), /Expected `compare`/);
   });
 });
+
+describe('AsyncQueue options', () => {
+  it('only a priority queue takes `compare`', () => {
+    assert.throws(() => new AsyncQueue({ compare: () => 0 } as object), /Unknown option `compare`/);
+    assert.doesNotThrow(() => new AsyncPriorityQueue<number>({ compare: (a, b) => b - a }));
+  });
+});

@@ -24,6 +24,8 @@ function ascending(a: unknown, b: unknown): number {
  * });
  */
 export class AsyncPriorityQueue<T> extends AsyncQueue<T> {
+  protected static override readonly optionKeys: readonly string[] = ['maxsize', 'compare'];
+
   constructor(options: AsyncPriorityQueueOptions<T> = {}) {
     super(options);
   }

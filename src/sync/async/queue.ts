@@ -17,7 +17,6 @@ export interface QueueShutdownOptions {
 /** What `tryGet()` returns: the item, or `ok: false` when the queue is empty. */
 export type TryGetResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false };
 
-const KNOWN = ['maxsize', 'compare'] as const;
 const EMPTY = Object.freeze({ ok: false as const });
 
 /**
@@ -27,6 +26,8 @@ const EMPTY = Object.freeze({ ok: false as const });
  * Not for threads or processes.
  */
 export class AsyncQueue<T> {
+  /** Option names this class accepts; a subclass with more options extends the list. */
+  protected static readonly optionKeys: readonly string[] = ['maxsize'];
   readonly #store: QueueStore<T>;
   readonly #maxsize: number;
   readonly #getters: WaiterList<T>;
@@ -37,7 +38,7 @@ export class AsyncQueue<T> {
 
   constructor(options: AsyncQueueOptions = {}) {
     checkObject('options', options);
-    checkKnownKeys(`an ${new.target.name}`, options, KNOWN);
+    checkKnownKeys(`an ${new.target.name}`, options, (new.target as typeof AsyncQueue).optionKeys);
     this.#maxsize = checkLimit('maxsize', options.maxsize ?? Number.POSITIVE_INFINITY, 1);
     this.#store = this.createStore(options);
     const name = new.target.name;

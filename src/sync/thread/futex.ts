@@ -66,26 +66,38 @@ export function asyncWait(
   const ms = remaining(deadline);
   const result = waitAsync(view, index, expected, ms);
   if (!result.async) return Promise.resolve(result.value);
-  // A pending waitAsync does not keep Node's event loop alive; with a timeout to honour, this timer does.
-  const keepAlive = Number.isFinite(ms) ? setTimeout(noop, ms + 1) : undefined;
   return new Promise<WaitResult>((resolve, reject) => {
     let left = false;
-    const onAbort = () => {
+    const leave = () => {
       left = true;
-      clearTimeout(keepAlive);
+      if (timer !== undefined) clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    };
+    const onAbort = () => {
+      leave();
       reject(abortError(signal as AbortSignal, what));
     };
+    // A pending waitAsync does not keep Node's event loop alive, and its own timeout may
+    // be delivered after the loop has emptied; this ref'd timer both keeps the loop alive
+    // and settles the timeout itself.
+    const timer = Number.isFinite(ms)
+      ? setTimeout(() => {
+          leave();
+          resolve('timed-out');
+        }, ms)
+      : undefined;
     signal?.addEventListener('abort', onAbort, { once: true });
     result.value.then((value) => {
-      clearTimeout(keepAlive);
-      signal?.removeEventListener('abort', onAbort);
-      if (!left) resolve(value);
-      else if (value === 'ok') Atomics.notify(view, index, 1);
+      if (!left) {
+        leave();
+        resolve(value);
+      } else if (value === 'ok') {
+        // We left, but were woken: pass the wake-up on to a waiter that still waits.
+        Atomics.notify(view, index, 1);
+      }
     });
   });
 }
-
-function noop(): void {}
 
 export function abortError(signal: AbortSignal, what: string): AbortError {
   return new AbortError(`Aborted while waiting ${what}`, { cause: signal.reason });
