@@ -61,6 +61,17 @@ describe('thread primitives, async waits on the main thread', () => {
     assert.equal(mutex.locked, false);
   });
 
+  it('an already aborted signal rejects even when the primitive is free', async () => {
+    const signal = AbortSignal.abort();
+    const mutex = new ThreadMutex();
+    await assert.rejects(mutex.acquire({ signal }), AbortError);
+    assert.equal(mutex.locked, false);
+    const sem = new ThreadSemaphore(1);
+    await assert.rejects(sem.acquire({ signal }), AbortError);
+    assert.equal(sem.value, 1);
+    await assert.rejects(new ThreadBarrier(1).wait({ signal }), AbortError);
+  });
+
   it('ThreadAtomicCounter and buffers are checked', () => {
     const counter = new ThreadAtomicCounter(5);
     assert.equal(counter.add(3), 8);

@@ -2,7 +2,7 @@ import { kWire, onWorkerExit, registerWireCodec, type WireTarget } from '../../r
 import { AbandonedMutexError, BlockingCallError, LockNotHeldError } from '../errors.ts';
 import { ReleaseHandle } from '../release-handle.ts';
 import { parseWaitOptions, type SyncWaitOptions } from '../wait-options.ts';
-import { asyncWait, blockingWait, deadlineOf, SELF, timeoutError } from './futex.ts';
+import { abortError, asyncWait, blockingWait, deadlineOf, SELF, timeoutError } from './futex.ts';
 import { checkBuffer, type SharedPrimitive, threadCodec } from './shared-buffer.ts';
 
 // Layout of the Int32Array: the futex word (Drepper's "mutex2": 0 free, 1 held,
@@ -95,10 +95,8 @@ export class ThreadMutex implements SharedPrimitive {
   async acquire(options?: SyncWaitOptions): Promise<ReleaseHandle> {
     const parsed = parseWaitOptions(options);
     const view = this.#view;
-    if (parsed.signal?.aborted !== true) {
-      const first = Atomics.compareExchange(view, STATE, 0, 1);
-      if (first === 0) return this.#taken();
-    }
+    if (parsed.signal?.aborted) throw abortError(parsed.signal, WHAT);
+    if (Atomics.compareExchange(view, STATE, 0, 1) === 0) return this.#taken();
     const deadline = deadlineOf(parsed.timeoutMs);
     let c = Atomics.exchange(view, STATE, 2);
     while (c !== 0) {
