@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import fc from 'fast-check';
 import {
   AbortError,
   BlockingCallError,
@@ -10,6 +11,8 @@ import {
   ThreadSemaphore,
   TimeoutError,
 } from '../../src/index.ts';
+import { worker } from './arbitraries.ts';
+import { runScenario } from './scenario.ts';
 
 // The async forms on the main thread: timeouts and aborts leave no trace.
 describe('thread primitives, async waits on the main thread', () => {
@@ -79,5 +82,33 @@ describe('thread primitives, async waits on the main thread', () => {
     assert.equal(new ThreadAtomicCounter(counter.buffer).value, 1);
     assert.throws(() => counter.add(0.5), /Expected `n` to be a safe integer/);
     assert.throws(() => new ThreadMutex(new SharedArrayBuffer(3)), /Expected `buffer`/);
+  });
+});
+
+describe('thread primitives, async waits (property)', () => {
+  it('ThreadMutex: never two holders, and leavers leave no trace (no lost wake-up)', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(worker, { maxLength: 12 }), async (workers) => {
+        const mutex = new ThreadMutex();
+        await runScenario(mutex, 1, workers, false);
+        assert.equal(mutex.locked, false);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('ThreadSemaphore: never more holders than its value, and ends where it started', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 3 }),
+        fc.array(worker, { maxLength: 12 }),
+        async (value, workers) => {
+          const sem = new ThreadSemaphore(value);
+          await runScenario(sem, value, workers, false);
+          assert.equal(sem.value, value);
+        },
+      ),
+      { numRuns: 100 },
+    );
   });
 });
