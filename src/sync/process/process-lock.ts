@@ -1,4 +1,4 @@
-import { kWire, registerWireCodec } from '../../runtime/wire.ts';
+import { travelsWith } from '../travels-with.ts';
 import { ProcessPrimitive, processCodec } from './process-primitive.ts';
 
 /**
@@ -20,5 +20,4 @@ export class ProcessLock extends ProcessPrimitive {
 }
 
 const codec = processCodec('concur.process-lock', import.meta.url, () => new ProcessLock());
-Object.defineProperty(ProcessLock.prototype, kWire, { value: codec });
-registerWireCodec(codec as never);
+travelsWith(ProcessLock, codec);

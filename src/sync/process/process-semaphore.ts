@@ -1,5 +1,5 @@
 import { checkInteger } from '../../options/validate.ts';
-import { kWire, registerWireCodec } from '../../runtime/wire.ts';
+import { travelsWith } from '../travels-with.ts';
 import { ProcessPrimitive, processCodec } from './process-primitive.ts';
 
 /**
@@ -18,5 +18,4 @@ const codec = processCodec(
   import.meta.url,
   () => new ProcessSemaphore(),
 );
-Object.defineProperty(ProcessSemaphore.prototype, kWire, { value: codec });
-registerWireCodec(codec as never);
+travelsWith(ProcessSemaphore, codec);

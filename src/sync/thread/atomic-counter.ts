@@ -1,5 +1,5 @@
 import { invalid } from '../../options/validate.ts';
-import { kWire, registerWireCodec } from '../../runtime/wire.ts';
+import { travelsWith } from '../travels-with.ts';
 import { checkBuffer, type SharedPrimitive, threadCodec } from './shared-buffer.ts';
 
 const BYTES = BigInt64Array.BYTES_PER_ELEMENT;
@@ -71,5 +71,4 @@ const codec = threadCodec<ThreadAtomicCounter>(
   import.meta.url,
   (buffer) => new ThreadAtomicCounter(buffer),
 );
-Object.defineProperty(ThreadAtomicCounter.prototype, kWire, { value: codec });
-registerWireCodec(codec as never);
+travelsWith(ThreadAtomicCounter, codec);

@@ -1,5 +1,5 @@
 import { checkInteger } from '../../options/validate.ts';
-import { kWire, registerWireCodec } from '../../runtime/wire.ts';
+import { travelsWith } from '../travels-with.ts';
 import { parseWaitOptions, type SyncWaitOptions } from '../wait-options.ts';
 import { abortError, asyncWait, blockingWait, deadlineOf, timeoutError } from './futex.ts';
 import type { BlockingWaitOptions } from './mutex.ts';
@@ -111,5 +111,4 @@ const codec = threadCodec<ThreadBarrier>(
   import.meta.url,
   (buffer) => new ThreadBarrier(buffer),
 );
-Object.defineProperty(ThreadBarrier.prototype, kWire, { value: codec });
-registerWireCodec(codec as never);
+travelsWith(ThreadBarrier, codec);

@@ -1,4 +1,4 @@
-import { kWire, registerWireCodec } from '../../runtime/wire.ts';
+import { travelsWith } from '../travels-with.ts';
 import { parseWaitOptions, type SyncWaitOptions } from '../wait-options.ts';
 import { abortError, asyncWait, blockingWait, deadlineOf, timeoutError } from './futex.ts';
 import type { BlockingWaitOptions } from './mutex.ts';
@@ -70,5 +70,4 @@ const codec = threadCodec<ThreadEvent>(
   import.meta.url,
   (buffer) => new ThreadEvent(buffer),
 );
-Object.defineProperty(ThreadEvent.prototype, kWire, { value: codec });
-registerWireCodec(codec as never);
+travelsWith(ThreadEvent, codec);

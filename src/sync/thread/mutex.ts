@@ -1,6 +1,7 @@
-import { kWire, onWorkerExit, registerWireCodec, type WireTarget } from '../../runtime/wire.ts';
+import { onWorkerExit, type WireTarget } from '../../runtime/wire.ts';
 import { AbandonedMutexError, BlockingCallError, LockNotHeldError } from '../errors.ts';
 import { ReleaseHandle } from '../release-handle.ts';
+import { travelsWith } from '../travels-with.ts';
 import { parseWaitOptions, type SyncWaitOptions } from '../wait-options.ts';
 import { abortError, asyncWait, blockingWait, deadlineOf, SELF, timeoutError } from './futex.ts';
 import { checkBuffer, type SharedPrimitive, threadCodec } from './shared-buffer.ts';
@@ -213,5 +214,4 @@ const mutexCodec = threadCodec<ThreadMutex>(
   (buffer) => new ThreadMutex(buffer),
   track,
 );
-Object.defineProperty(ThreadMutex.prototype, kWire, { value: mutexCodec });
-registerWireCodec(mutexCodec as never);
+travelsWith(ThreadMutex, mutexCodec);

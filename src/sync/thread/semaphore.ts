@@ -1,6 +1,6 @@
 import { checkInteger } from '../../options/validate.ts';
-import { kWire, registerWireCodec } from '../../runtime/wire.ts';
 import { ReleaseHandle } from '../release-handle.ts';
+import { travelsWith } from '../travels-with.ts';
 import { parseWaitOptions, type SyncWaitOptions } from '../wait-options.ts';
 import { abortError, asyncWait, blockingWait, deadlineOf, timeoutError } from './futex.ts';
 import type { BlockingWaitOptions } from './mutex.ts';
@@ -108,5 +108,4 @@ const codec = threadCodec<ThreadSemaphore>(
   import.meta.url,
   (buffer) => new ThreadSemaphore(buffer),
 );
-Object.defineProperty(ThreadSemaphore.prototype, kWire, { value: codec });
-registerWireCodec(codec as never);
+travelsWith(ThreadSemaphore, codec);
