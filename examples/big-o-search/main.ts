@@ -19,7 +19,7 @@ const USAGE = `Usage: main.ts [--executor sequential|async|thread|process|all] [
   --executor  which executor runs the batches; 'all' runs each in turn (default: all)
   --workers   workers of the thread and process pools, concurrency of async (default: CPU count)
   --batches   number of tasks; each searches --needles random numbers (default: 8)
-  --needles   random numbers per batch (default: 200)
+  --needles   random numbers per batch (default: 1000)
   --size      length of the list searched (default: 1000000)`;
 
 function fail(message: string): never {
@@ -91,7 +91,7 @@ const workers = positiveInteger(
   availableParallelism(),
 );
 const batchCount = positiveInteger('batches', values.batches as string | undefined, 8);
-const needles = positiveInteger('needles', values.needles as string | undefined, 200);
+const needles = positiveInteger('needles', values.needles as string | undefined, 1000);
 const size = positiveInteger('size', values.size as string | undefined, 1_000_000);
 
 const batches = Array.from({ length: batchCount }, () =>
