@@ -3,9 +3,10 @@
 // the table into the README. Flags: --quick, --rounds N, --only a,b,c, --no-readme.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { adapters } from './adapters/index.mjs';
-import { makeConfig, valueOf } from './lib/config.mjs';
-import { markdown, machine } from './lib/report.mjs';
+import { stuckDestroys } from './adapters/poolifier.mjs';
+import { flagValue, makeConfig } from './lib/config.mjs';
 import { writeIntoReadme } from './lib/readme.mjs';
+import { machine, markdown } from './lib/report.mjs';
 import { evaluateTargets } from './lib/targets.mjs';
 import * as a from './scenarios/a-burst.mjs';
 import * as b from './scenarios/b-latency.mjs';
@@ -17,7 +18,7 @@ import * as g from './scenarios/g-memory.mjs';
 
 const argv = process.argv.slice(2);
 const config = makeConfig(argv);
-const only = valueOf(argv, '--only')?.split(',');
+const only = flagValue(argv, '--only')?.split(',');
 const scenarios = [a, b, c, d, e, f, g].filter((s) => only === undefined || only.includes(s.id));
 const log = (line) => console.log(line);
 
@@ -35,7 +36,8 @@ for (const scenario of scenarios) {
 }
 const seconds = (performance.now() - began) / 1000;
 const targets = evaluateTargets(results);
-const report = { date, machine: machine(), config, seconds, targets, titles, results };
+const notes = { poolifierStuckDestroys: stuckDestroys.count };
+const report = { date, machine: machine(), config, seconds, targets, notes, titles, results };
 const table = markdown(report);
 
 const dir = new URL('./results/', import.meta.url);
@@ -50,4 +52,11 @@ if (complete && !argv.includes('--no-readme')) {
   writeIntoReadme(new URL('../README.md', import.meta.url), table);
   log('README.md: results table updated');
 }
+if (stuckDestroys.count > 0) {
+  log(
+    `poolifier's destroy() hung ${stuckDestroys.count} times; its workers were terminated by hand`,
+  );
+}
 log(`bench finished in ${seconds.toFixed(0)} s`);
+// A peer's worker left behind by a stuck destroy must not keep the run from ending.
+process.exit(0);

@@ -4,7 +4,7 @@
  */
 export function makeConfig(argv) {
   const quick = argv.includes('--quick');
-  const rounds = Number(valueOf(argv, '--rounds') ?? (quick ? 2 : 5));
+  const rounds = Number(flagValue(argv, '--rounds') ?? (quick ? 2 : 5));
   return {
     quick,
     poolSize: 2,
@@ -21,7 +21,7 @@ export function makeConfig(argv) {
   };
 }
 
-export function valueOf(argv, flag) {
+export function flagValue(argv, flag) {
   const at = argv.indexOf(flag);
   return at === -1 ? undefined : argv[at + 1];
 }

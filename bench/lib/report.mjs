@@ -71,7 +71,9 @@ export function markdown({ date, machine: m, config, results, titles, targets, s
   if (targets.length > 0) {
     out.push('', '| target | runtime | measured | goal | met |', '|---|---|---|---|---|');
     for (const t of targets) {
-      out.push(`| ${t.target} | ${t.runtime} | ${t.measured} | ${t.goal} | ${t.met ? 'yes' : '**no**'} |`);
+      out.push(
+        `| ${t.target} | ${t.runtime} | ${t.measured} | ${t.goal} | ${t.met ? 'yes' : '**no**'} |`,
+      );
     }
   }
   for (const [id, result] of Object.entries(results)) {
@@ -93,7 +95,11 @@ export function markdown({ date, machine: m, config, results, titles, targets, s
     for (const runtime of ['thread', 'process']) {
       for (const [key, label] of SCENARIO_COLUMNS[id] ?? []) {
         const metric = result[runtime]?.[key];
-        if (metric !== undefined) columns.push({ label: `${runtime}s ${label}`, metric });
+        if (metric !== undefined)
+          columns.push({
+            label: `${runtime === 'thread' ? 'threads' : 'processes'} ${label}`,
+            metric,
+          });
       }
     }
     out.push(metricTable(columns));

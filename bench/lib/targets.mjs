@@ -32,7 +32,13 @@ export function evaluateTargets(results) {
     if (m?.medians.concur !== undefined) {
       const peer = best(m, PEERS);
       const faster = 1 / m.ratios[peer];
-      add('c. map vs best peer task by task', runtime, `${fmt(faster)}x faster than ${peer}`, '≥ 100x', faster >= 100);
+      add(
+        'c. map vs best peer task by task',
+        runtime,
+        `${fmt(faster)}x faster than ${peer}`,
+        '≥ 100x',
+        faster >= 100,
+      );
       const r = m.ratios.floor;
       add('c. map vs transport floor', runtime, `${fmt(r)}x floor`, '≤ 2x', r <= 2);
     }

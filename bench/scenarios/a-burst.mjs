@@ -9,7 +9,7 @@ export async function run({ config, log }) {
   const n = config.burst.tasks;
   const out = {};
   for (const runtime of ['thread', 'process']) {
-    log(`a. burst of ${n} x inc, ${runtime}s`);
+    log(`a. burst of ${n} x inc, ${runtime === 'thread' ? 'threads' : 'processes'}`);
     const samples = await interleave(
       config.rounds,
       forRuntime(runtime),

@@ -10,7 +10,7 @@ export async function run({ config, log }) {
   const n = config.latency.calls;
   const out = {};
   for (const runtime of ['thread', 'process']) {
-    log(`b. ${n} sequential round trips of inc, ${runtime}s`);
+    log(`b. ${n} sequential round trips of inc, ${runtime === 'thread' ? 'threads' : 'processes'}`);
     const samples = await interleave(
       config.rounds,
       forRuntime(runtime),

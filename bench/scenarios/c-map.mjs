@@ -32,7 +32,7 @@ export async function run({ config, log }) {
   const out = {};
   for (const runtime of ['thread', 'process']) {
     log(
-      `c. map of inc over ${n} items, ${runtime}s (peers task by task over ${peerItems}, scaled to ${n})`,
+      `c. map of inc over ${n} items, ${runtime === 'thread' ? 'threads' : 'processes'} (peers task by task over ${peerItems}, scaled to ${n})`,
     );
     const samples = await interleave(
       config.rounds,

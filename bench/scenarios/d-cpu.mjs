@@ -32,7 +32,9 @@ export async function run({ config, log }) {
   const expected = sequential().found;
   const out = { needles, size, tasks };
   for (const runtime of ['thread', 'process']) {
-    log(`d. ${tasks} search tasks of ~${taskMs} ms (${needles} needles), ${runtime}s`);
+    log(
+      `d. ${tasks} search tasks of ~${taskMs} ms (${needles} needles), ${runtime === 'thread' ? 'threads' : 'processes'}`,
+    );
     const contenders = [{ name: 'sequential' }, ...forRuntime(runtime)];
     const samples = await interleave(
       config.cpuRounds,
@@ -51,7 +53,8 @@ export async function run({ config, log }) {
             const found = await Promise.all(specs.map((spec) => pool.run('search', spec)));
             result[count] = performance.now() - start;
             const total = found.reduce((a, b) => a + b, 0);
-            if (total !== expected) throw new Error(`${adapter.name} found ${total}, not ${expected}`);
+            if (total !== expected)
+              throw new Error(`${adapter.name} found ${total}, not ${expected}`);
           } finally {
             await pool.destroy();
           }
@@ -68,7 +71,7 @@ export async function run({ config, log }) {
         if (name === 'sequential') continue;
         speedups[name] = values.map((v, round) => seq[round] / v[count]);
       }
-      byWorkers[`speedup${count}`] = metric(`x at ${count} workers`, 'higher', speedups);
+      byWorkers[`speedup${count}`] = metric('x', 'higher', speedups);
     }
     out[runtime] = { sequentialMs: metric('ms', 'lower', { sequential: seq }), ...byWorkers };
   }

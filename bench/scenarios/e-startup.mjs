@@ -8,7 +8,9 @@ export const title = 'Time from constructor to first result';
 export async function run({ config, log }) {
   const out = {};
   for (const runtime of ['thread', 'process']) {
-    log(`e. new pool of ${config.poolSize} -> first inc result, ${runtime}s`);
+    log(
+      `e. new pool of ${config.poolSize} -> first inc result, ${runtime === 'thread' ? 'threads' : 'processes'}`,
+    );
     const contenders = forRuntime(runtime);
     const once = async (adapter) => {
       const start = performance.now();

@@ -15,7 +15,9 @@ export const title = 'I/O: downloads from a local server with fixed latency';
 const serverScript = fileURLToPath(new URL('../io/server.mjs', import.meta.url));
 
 function startServer(latencyMs) {
-  const child = fork(serverScript, [String(latencyMs)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(serverScript, [String(latencyMs)], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   return new Promise((resolve, reject) => {
     child.once('error', reject);
     child.once('message', ({ port }) => resolve({ child, port }));

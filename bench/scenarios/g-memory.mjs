@@ -15,7 +15,9 @@ export async function run({ config, log }) {
   const workers = config.memory.workers;
   const out = { workers };
   for (const runtime of ['thread', 'process']) {
-    log(`g. RSS added per idle worker, pool of ${workers} ${runtime}s, each in a fresh process`);
+    log(
+      `g. RSS added per idle worker, pool of ${workers} ${runtime === 'thread' ? 'threads' : 'processes'}, each in a fresh process`,
+    );
     const samples = await interleave(
       config.memoryRounds,
       forRuntime(runtime),
