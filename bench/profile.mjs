@@ -1,14 +1,15 @@
-// Profiles concur alone on one hot scenario, for `node --cpu-prof`:
+// Profiles one pool (concur unless named) alone on one hot scenario, for `node --cpu-prof`:
 //   node --cpu-prof --cpu-prof-dir=bench/results/profiles bench/profile.mjs a thread
 //   node bench/lib/profile-summary.mjs bench/results/profiles
 // a = burst of tiny tasks, b = one at a time, c = map over 1,000,000 items.
-import * as concur from './adapters/concur.mjs';
+import { adapters } from './adapters/index.mjs';
 import { warmUp } from './lib/interleave.mjs';
 
-const [scenario = 'a', runtime = 'thread', repeat = '5'] = process.argv.slice(2);
-const pool = concur.create(2, runtime);
+const [scenario = 'a', runtime = 'thread', repeat = '5', name = 'concur'] = process.argv.slice(2);
+const pool = adapters.find((a) => a.name === name).create(2, runtime);
 await warmUp(pool, 2);
 const start = performance.now();
+const cpu = process.cpuUsage();
 for (let r = 0; r < Number(repeat); r++) {
   if (scenario === 'a') {
     const promises = [];
@@ -21,7 +22,10 @@ for (let r = 0; r < Number(repeat); r++) {
     for await (const _ of pool.map('inc', items));
   }
 }
+const used = process.cpuUsage(cpu);
+const perRepeat = (x) => (x / Number(repeat)).toFixed(1);
+// CPU time of this process (workers included for threads) is steadier than wall time on a busy machine.
 console.log(
-  `${scenario} ${runtime}: ${((performance.now() - start) / Number(repeat)).toFixed(1)} ms per repeat`,
+  `${scenario} ${runtime}: ${perRepeat(performance.now() - start)} ms wall, ${perRepeat((used.user + used.system) / 1000)} ms CPU per repeat`,
 );
 await pool.destroy();

@@ -2,6 +2,7 @@
 // interleaved over rounds; prints medians and ratios, writes JSON under results/ and
 // the table into the README. Flags: --quick, --rounds N, --only a,b,c, --no-readme.
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { adapters } from './adapters/index.mjs';
 import { stuckDestroys } from './adapters/poolifier.mjs';
 import { flagValue, makeConfig } from './lib/config.mjs';
@@ -27,6 +28,8 @@ if (!adapters.some((adapter) => adapter.name === 'concur')) {
 }
 
 const began = performance.now();
+// Other programs on the machine skew every figure; the load average says how much.
+const loadBefore = loadavg()[0];
 const date = new Date().toISOString();
 const results = {};
 const titles = {};
@@ -36,7 +39,10 @@ for (const scenario of scenarios) {
 }
 const seconds = (performance.now() - began) / 1000;
 const targets = evaluateTargets(results);
-const notes = { poolifierStuckDestroys: stuckDestroys.count };
+const notes = {
+  poolifierStuckDestroys: stuckDestroys.count,
+  loadAverage: { before: loadBefore, after: loadavg()[0] },
+};
 const report = { date, machine: machine(), config, seconds, targets, notes, titles, results };
 const table = markdown(report);
 

@@ -10,6 +10,7 @@ export function makeConfig(argv) {
     poolSize: 2,
     rounds,
     cpuRounds: Math.min(rounds, 3),
+    mapRounds: Math.min(rounds, 3),
     ioRounds: Math.min(rounds, 3),
     memoryRounds: Math.min(rounds, 2),
     burst: { tasks: quick ? 2_000 : 20_000 },

@@ -60,7 +60,7 @@ const SCENARIO_COLUMNS = {
   ],
 };
 
-export function markdown({ date, machine: m, config, results, titles, targets, seconds }) {
+export function markdown({ date, machine: m, config, results, titles, targets, seconds, notes }) {
   const out = [];
   out.push(
     `Measured ${date} by \`npm run bench\` on ${m.cpu}, ${m.memory}, ${m.platform}, Node ${m.node}; ` +
@@ -68,6 +68,17 @@ export function markdown({ date, machine: m, config, results, titles, targets, s
       `(the run took ${Math.round(seconds)} s). Each cell is the median over rounds; in brackets, ` +
       `concur's value divided by that contender's, as the median of per-round ratios.`,
   );
+  if (notes !== undefined) {
+    const { before, after } = notes.loadAverage;
+    out.push(
+      '',
+      `1-minute load average ${before.toFixed(1)} at the start and ${after.toFixed(1)} at the end ` +
+        `(on ${m.cpu.split(' x ').pop()} cores: above that, other programs competed for the CPU and every figure is noisier).` +
+        (notes.poolifierStuckDestroys > 0
+          ? ` poolifier's destroy() hung ${notes.poolifierStuckDestroys} times; its workers were terminated by hand.`
+          : ''),
+    );
+  }
   if (targets.length > 0) {
     out.push('', '| target | runtime | measured | goal | met |', '|---|---|---|---|---|');
     for (const t of targets) {

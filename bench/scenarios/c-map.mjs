@@ -35,7 +35,7 @@ export async function run({ config, log }) {
       `c. map of inc over ${n} items, ${runtime === 'thread' ? 'threads' : 'processes'} (peers task by task over ${peerItems}, scaled to ${n})`,
     );
     const samples = await interleave(
-      config.rounds,
+      config.mapRounds,
       [...forRuntime(runtime), floorContender],
       async (adapter) => {
         if (adapter === floorContender) {
