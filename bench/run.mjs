@@ -1,7 +1,8 @@
 // npm run bench: every scenario, concur against every peer and a raw-Node baseline,
 // interleaved over rounds; prints medians and ratios, writes JSON under results/ and
-// the table into the README. Flags: --quick, --rounds N, --only a,b,c, --no-readme.
-import { mkdirSync, writeFileSync } from 'node:fs';
+// the table into the README. Flags: --quick, --rounds N, --only a,b,c, --no-readme,
+// --from results/latest.json (re-render a saved run).
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { adapters } from './adapters/index.mjs';
 import { stuckDestroys } from './adapters/poolifier.mjs';
@@ -18,6 +19,17 @@ import * as f from './scenarios/f-io.mjs';
 import * as g from './scenarios/g-memory.mjs';
 
 const argv = process.argv.slice(2);
+
+// --from FILE: render a saved run's tables again (into the README too) without measuring.
+const from = flagValue(argv, '--from');
+if (from !== undefined) {
+  const saved = JSON.parse(readFileSync(from, 'utf8'));
+  const table = markdown(saved);
+  console.log(table);
+  if (!argv.includes('--no-readme'))
+    writeIntoReadme(new URL('../README.md', import.meta.url), table);
+  process.exit(0);
+}
 const config = makeConfig(argv);
 const only = flagValue(argv, '--only')?.split(',');
 const scenarios = [a, b, c, d, e, f, g].filter((s) => only === undefined || only.includes(s.id));

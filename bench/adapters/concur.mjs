@@ -1,5 +1,7 @@
 import * as concur from '../../dist/index.js';
-import * as tasks from '../workers/concur-tasks.mjs';
+import { inc, search } from '../workers/concur-tasks.mjs';
+
+const tasks = { inc, search };
 
 export const name = 'concur';
 export const runtimes = ['thread', 'process'];

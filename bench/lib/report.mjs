@@ -24,21 +24,32 @@ function ratio(x) {
   return x === undefined || !Number.isFinite(x) ? '' : ` (${num(x)})`;
 }
 
-/** A table with one row per contender and one column per (runtime, metric). */
+/**
+ * A Markdown table with padded columns, laid out exactly as the repository's formatter
+ * (biome) would, so that the generated README passes `npm run lint` untouched.
+ */
+function table(header, rightAligned, rows) {
+  const widths = header.map((h, c) => Math.max(3, h.length, ...rows.map((r) => r[c].length)));
+  const cell = (text, c) => (rightAligned[c] ? text.padStart(widths[c]) : text.padEnd(widths[c]));
+  const line = (cells) => `| ${cells.map(cell).join(' | ')} |`;
+  const rule = `| ${widths.map((w, c) => (rightAligned[c] ? `${'-'.repeat(w - 1)}:` : '-'.repeat(w))).join(' | ')} |`;
+  return [line(header), rule, ...rows.map(line)].join('\n');
+}
+
+/** One row per contender and one column per (runtime, metric). */
 function metricTable(columns) {
   const names = [];
   for (const { metric } of columns) {
     for (const name of Object.keys(metric.medians)) if (!names.includes(name)) names.push(name);
   }
-  const head = `| | ${columns.map((c) => `${c.label} (${c.metric.unit})`).join(' | ')} |`;
-  const rule = `|---|${columns.map(() => '---:').join('|')}|`;
-  const rows = names.map(
-    (name) =>
-      `| ${name} | ${columns
-        .map((c) => `${num(c.metric.medians[name])}${ratio(c.metric.ratios?.[name])}`)
-        .join(' | ')} |`,
+  return table(
+    ['', ...columns.map((c) => `${c.label} (${c.metric.unit})`)],
+    [false, ...columns.map(() => true)],
+    names.map((name) => [
+      name,
+      ...columns.map((c) => `${num(c.metric.medians[name])}${ratio(c.metric.ratios?.[name])}`),
+    ]),
   );
-  return [head, rule, ...rows].join('\n');
 }
 
 const SCENARIO_COLUMNS = {
@@ -68,24 +79,29 @@ export function markdown({ date, machine: m, config, results, titles, targets, s
       `(the run took ${Math.round(seconds)} s). Each cell is the median over rounds; in brackets, ` +
       `concur's value divided by that contender's, as the median of per-round ratios.`,
   );
-  if (notes !== undefined) {
+  const remarks = [];
+  if (notes?.loadAverage !== undefined) {
     const { before, after } = notes.loadAverage;
-    out.push(
-      '',
+    remarks.push(
       `1-minute load average ${before.toFixed(1)} at the start and ${after.toFixed(1)} at the end ` +
-        `(on ${m.cpu.split(' x ').pop()} cores: above that, other programs competed for the CPU and every figure is noisier).` +
-        (notes.poolifierStuckDestroys > 0
-          ? ` poolifier's destroy() hung ${notes.poolifierStuckDestroys} times; its workers were terminated by hand.`
-          : ''),
+        `on ${m.cpu.split(' x ').pop()} cores: above that, other programs competed for the CPU and every figure is noisier.`,
     );
   }
+  if (notes?.poolifierStuckDestroys > 0) {
+    remarks.push(
+      `poolifier's destroy() hung ${notes.poolifierStuckDestroys} times; its workers were terminated by hand.`,
+    );
+  }
+  if (remarks.length > 0) out.push('', remarks.join(' '));
   if (targets.length > 0) {
-    out.push('', '| target | runtime | measured | goal | met |', '|---|---|---|---|---|');
-    for (const t of targets) {
-      out.push(
-        `| ${t.target} | ${t.runtime} | ${t.measured} | ${t.goal} | ${t.met ? 'yes' : '**no**'} |`,
-      );
-    }
+    out.push(
+      '',
+      table(
+        ['target', 'runtime', 'measured', 'goal', 'met'],
+        [false, false, false, false, false],
+        targets.map((t) => [t.target, t.runtime, t.measured, t.goal, t.met ? 'yes' : '**no**']),
+      ),
+    );
   }
   for (const [id, result] of Object.entries(results)) {
     out.push('', `**${id}. ${titles[id]}**`, '');

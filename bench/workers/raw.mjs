@@ -2,7 +2,9 @@
 // [id, name, arg] gets the reply [id, result]; the name 'map:inc' means arg is a
 // chunk of items and the reply carries the array of results.
 import { parentPort } from 'node:worker_threads';
-import * as tasks from './tasks.mjs';
+import { inc, search } from './tasks.mjs';
+
+const tasks = { inc, search };
 
 const port = parentPort ?? process;
 const send = parentPort ? (m) => parentPort.postMessage(m) : (m) => process.send(m);
