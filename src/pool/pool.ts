@@ -1,8 +1,7 @@
-import { decodeError, type EncodedError, isEncodedError } from '../errors/error-codec.ts';
-import { DataCloneError, WorkerCrashedError } from '../errors/errors.ts';
-import { ChunkFailure, type Job, JobMode, JobState } from '../job/job.ts';
+import { decodeError, type EncodedError } from '../errors/error-codec.ts';
+import { DataCloneError } from '../errors/errors.ts';
+import { type Job, JobMode, JobState } from '../job/job.ts';
 import { JobQueue } from '../job/job-queue.ts';
-import type { EncodedChunkFailure } from '../runtime/entry/worker-loop.ts';
 import { type FromWorker, ResultStatus, type WorkerSetup } from '../runtime/protocol.ts';
 import type { RuntimeAdapter } from '../runtime/runtime.ts';
 import {
@@ -15,6 +14,13 @@ import {
 import type { AnyTask } from '../task/task.ts';
 import { describeCloneFailure } from './clone-check.ts';
 import type { ResolvedPoolOptions } from './pool-options.ts';
+import {
+  decodeFailure,
+  initializerCrash,
+  sortOutUnanswered,
+  startupCrash,
+  type WorkerExit,
+} from './worker-exit.ts';
 import { WorkerSlot } from './worker-slot.ts';
 
 /** How the pool reports job progress to its executor. */
@@ -329,15 +335,14 @@ export class Pool {
       );
     } else if ('fail' in message) {
       // The initializer threw: every worker would fail the same way, so fail the queue instead of respawning.
-      const cause = decodeError(message.fail as EncodedError);
       slot.stopping = true;
       slot.handle.kill();
-      const error = new WorkerCrashedError(
-        `A ${this.#runtime.name} worker could not start: its initializer threw: ${(cause as Error)?.message ?? cause}`,
-        { runtime: this.#runtime.name, workerId: slot.handle.id, exitCode: null, signal: null },
-        { cause },
+      this.#failQueue(
+        initializerCrash(
+          { runtime: this.#runtime.name, workerId: slot.handle.id, exitCode: null, signal: null },
+          decodeError(message.fail as EncodedError),
+        ),
       );
-      this.#failQueue(error);
     }
   }
 
@@ -406,42 +411,13 @@ export class Pool {
       (a, b) => slot.sendOrder.get(a)! - slot.sendOrder.get(b)!,
     );
     slot.inflight.clear();
+    const exit: WorkerExit = { runtime, workerId, exitCode, signal };
     if (!slot.ready && !slot.stopping) {
       // Died before it could take work (bad execArgv, out of memory at start): fail the queue, no respawn loop.
-      this.#failQueue(
-        new WorkerCrashedError(
-          `A ${runtime} worker exited while starting (exit code ${exitCode}${signal ? `, signal ${signal}` : ''}); ` +
-            'check execArgv, resourceLimits and the initializer',
-          { runtime, workerId, exitCode, signal },
-          slot.lastError === undefined ? undefined : { cause: slot.lastError },
-        ),
-      );
+      this.#failQueue(startupCrash(exit, slot.lastError));
     }
-    const started = slot.handle.startedCount();
-    const requeue: Job[] = [];
-    for (const job of jobs) {
-      if (job.state === JobState.Done) continue;
-      if (slot.sendOrder.get(job)! < started) {
-        const what = `task \`${job.task.taskName}\``;
-        const how = slot.killReason
-          ? `was stopped because another task on it was ${slot.killReason.name === 'TimeoutError' ? 'timed out' : 'aborted'}`
-          : `exited with code ${exitCode}${signal ? ` (signal ${signal})` : ''}`;
-        const cause = slot.lastError;
-        this.#callbacks.rejected(
-          job,
-          new WorkerCrashedError(
-            `The ${runtime} worker ${workerId} running ${what} ${how}${
-              cause instanceof Error ? `: ${cause.message}` : ''
-            }`,
-            { runtime, workerId, exitCode, signal },
-            cause === undefined ? undefined : { cause },
-          ),
-        );
-      } else {
-        requeue.push(job);
-      }
-    }
-    slot.sendOrder.clear();
+    const { crashed, requeue } = sortOutUnanswered(slot, jobs, exit);
+    for (const [job, error] of crashed) this.#callbacks.rejected(job, error);
     for (let i = requeue.length - 1; i >= 0; i--) {
       const job = requeue[i]!;
       job.state = JobState.Queued;
@@ -486,12 +462,4 @@ export class Pool {
     this.#idleWaiters = [];
     for (const resolve of waiters) resolve();
   }
-}
-
-function decodeFailure(value: unknown): unknown {
-  if (value !== null && typeof value === 'object' && 'chunkFailure' in value) {
-    const { index, values, error } = (value as EncodedChunkFailure).chunkFailure;
-    return new ChunkFailure(index, values, decodeError(error as EncodedError));
-  }
-  return isEncodedError(value) ? decodeError(value) : value;
 }
