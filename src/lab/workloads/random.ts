@@ -1,0 +1,19 @@
+/** mulberry32: a tiny seeded PRNG, so every model searches exactly the same numbers. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** `count` integers in [0, max), from `seed`. */
+export function randomIntegers(seed: number, count: number, max: number): number[] {
+  const next = seededRandom(seed);
+  const out = new Array<number>(count);
+  for (let i = 0; i < count; i++) out[i] = Math.floor(next() * max);
+  return out;
+}
