@@ -1,5 +1,7 @@
 import type { Command } from './command.ts';
 import { cpuCommand } from './cpu.ts';
+import { ioCommand } from './io.ts';
+import { structuresCommand } from './structures.ts';
 
 /** Every subcommand of `concur`, in the order `concur --help` lists them. */
-export const commands: readonly Command[] = [cpuCommand];
+export const commands: readonly Command[] = [structuresCommand, cpuCommand, ioCommand];
