@@ -1,7 +1,7 @@
 import { ChunkFailure, type Job, JobMode } from '../job/job.ts';
 import { JobQueue } from '../job/job-queue.ts';
 import { LazyTaskContext } from '../task/task-context.ts';
-import { BaseExecutor } from './base-executor.ts';
+import { BaseExecutor, type CallSites } from './base-executor.ts';
 
 /** Longest stretch of back-to-back synchronous tasks before timers and I/O get a turn. */
 const SLICE_MS = 10;
@@ -27,8 +27,8 @@ export abstract class InProcessExecutor extends BaseExecutor {
   #idleWaiters: (() => void)[] = [];
   readonly #contexts = new Map<Job, LazyTaskContext>();
 
-  protected constructor(concurrency: number, maxQueue: number) {
-    super(maxQueue);
+  protected constructor(concurrency: number, maxQueue: number, callSites: CallSites | undefined) {
+    super(maxQueue, callSites);
     this.#concurrency = concurrency;
   }
 
