@@ -43,7 +43,11 @@ export function childExecArgv(paths: readonly string[]): string[] {
 }
 
 /** Forks a lab module with an IPC channel; its stdout goes to our stderr so it cannot spoil --json. */
-export function forkLab(path: string, args: string[] = [], extraPaths: string[] = []): ChildProcess {
+export function forkLab(
+  path: string,
+  args: string[] = [],
+  extraPaths: string[] = [],
+): ChildProcess {
   const child = fork(path, args, {
     execArgv: childExecArgv([path, ...extraPaths]),
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],

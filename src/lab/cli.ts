@@ -36,7 +36,9 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write(`concur ${name}: ${error.message} (see concur ${name} --help)\n`);
       return 2;
     }
-    process.stderr.write(`concur ${name}: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(
+      `concur ${name}: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
     return 1;
   }
 }

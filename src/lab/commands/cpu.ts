@@ -78,8 +78,9 @@ export const cpuCommand: Command = {
     let baseline: Measurement<CpuOutcome> | undefined;
     try {
       if (withBaseline) {
-        baseline = await runMeasured<CpuOutcome>({ ...spec, model: 'sequential', share: false }, (d, t) =>
-          bar.update((d / t) * 0.5, 'sequential baseline'),
+        baseline = await runMeasured<CpuOutcome>(
+          { ...spec, model: 'sequential', share: false },
+          (d, t) => bar.update((d / t) * 0.5, 'sequential baseline'),
         );
       }
       const offset = withBaseline ? 0.5 : 0;
@@ -109,7 +110,8 @@ export const cpuCommand: Command = {
         });
         return 0;
       }
-      const workers = spec.model === 'thread' || spec.model === 'process' ? `, ${spec.workers} workers` : '';
+      const workers =
+        spec.model === 'thread' || spec.model === 'process' ? `, ${spec.workers} workers` : '';
       write(
         [
           `${spec.model}${workers}: ${spec.batches} batches of ${spec.lookups} lookups in ${spec.size.toLocaleString('en')} numbers`,

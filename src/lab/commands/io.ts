@@ -67,7 +67,11 @@ export function ioSettingsFrom(values: Values): IoSettings {
     downloads: intFlag(values, 'batches', urls?.length ?? IO_DEFAULTS.batches),
     workers: intFlag(values, 'workers', defaultWorkers()),
     atOnce: intFlag(values, 'at-once', IO_DEFAULTS.atOnce),
-    concurrencyPerWorker: intFlag(values, 'concurrency-per-worker', IO_DEFAULTS.concurrencyPerWorker),
+    concurrencyPerWorker: intFlag(
+      values,
+      'concurrency-per-worker',
+      IO_DEFAULTS.concurrencyPerWorker,
+    ),
     latencyMs: intFlag(values, 'latency', IO_DEFAULTS.latencyMs, 0),
     bytes: intFlag(values, 'bytes', IO_DEFAULTS.bytes, 0),
     urls,
@@ -90,7 +94,9 @@ export async function runIoModels(
   onProgress: (model: IoModel, done: number, total: number) => void,
 ): Promise<IoRun[]> {
   const server =
-    settings.urls === undefined ? await startDownloadServer(settings.latencyMs, settings.bytes) : undefined;
+    settings.urls === undefined
+      ? await startDownloadServer(settings.latencyMs, settings.bytes)
+      : undefined;
   try {
     const urls = cycleUrls(settings.urls ?? [server!.url], settings.downloads);
     const runs: IoRun[] = [];
@@ -117,7 +123,10 @@ export async function runIoModels(
         model,
         settings,
         measurement,
-        idealSeconds: server === undefined ? null : idealSeconds(settings.downloads, concurrency, settings.latencyMs),
+        idealSeconds:
+          server === undefined
+            ? null
+            : idealSeconds(settings.downloads, concurrency, settings.latencyMs),
         expectedBytes: server === undefined ? null : settings.downloads * settings.bytes,
       });
     }

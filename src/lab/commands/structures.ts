@@ -62,7 +62,9 @@ export const structuresCommand: Command = {
           r.name,
           r.story,
           String(r.found),
-          r.nsPerLookup >= 1e5 ? `${(r.nsPerLookup / 1e6).toFixed(3)} ms` : `${r.nsPerLookup.toFixed(0)} ns`,
+          r.nsPerLookup >= 1e5
+            ? `${(r.nsPerLookup / 1e6).toFixed(3)} ms`
+            : `${r.nsPerLookup.toFixed(0)} ns`,
           formatRatio(r.relative),
         ]),
       ),

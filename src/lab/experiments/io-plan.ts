@@ -35,14 +35,17 @@ export function readUrlFile(path: string): string[] {
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new UsageError(`cannot read --urls ${path}: ${(error as NodeJS.ErrnoException).code ?? error}`);
+    throw new UsageError(
+      `cannot read --urls ${path}: ${(error as NodeJS.ErrnoException).code ?? error}`,
+    );
   }
   const urls = text
     .split('\n')
     .map((l) => l.trim())
     .filter((l) => l !== '' && !l.startsWith('#'));
   for (const url of urls) {
-    if (!URL.canParse(url)) throw new UsageError(`--urls ${path} has a line that is not a URL: '${url}'`);
+    if (!URL.canParse(url))
+      throw new UsageError(`--urls ${path} has a line that is not a URL: '${url}'`);
   }
   if (urls.length === 0) throw new UsageError(`--urls ${path} holds no URL`);
   return urls;

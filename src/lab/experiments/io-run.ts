@@ -1,5 +1,5 @@
-import { download, downloadBlocking } from '../io/download-task.ts';
 import type { DownloadResult } from '../io/download-result.ts';
+import { download, downloadBlocking } from '../io/download-task.ts';
 import type { Progress } from './cpu-run.ts';
 import { createExecutor, type ExecutorChoice } from './models.ts';
 import type { IoOutcome, IoSpec } from './spec.ts';

@@ -1,4 +1,10 @@
-import { AsyncExecutor, type Executor, SequentialExecutor } from '../../index.ts';
+import {
+  AsyncExecutor,
+  type Executor,
+  ProcessPoolExecutor,
+  SequentialExecutor,
+  ThreadPoolExecutor,
+} from '../../index.ts';
 
 export const CPU_MODELS = Object.freeze([
   'sequential',
@@ -46,9 +52,14 @@ export function createExecutor(choice: ExecutorChoice): Executor {
         choice.concurrency === undefined ? {} : { concurrency: choice.concurrency },
       );
     case 'thread':
+      return new ThreadPoolExecutor({
+        maxWorkers: choice.workers,
+        concurrencyPerWorker: choice.concurrencyPerWorker ?? 1,
+      });
     case 'process':
-      throw new Error(
-        `the ${choice.runtime} model needs concur's ${choice.runtime === 'thread' ? 'ThreadPoolExecutor' : 'ProcessPoolExecutor'}, which is not on this branch yet`,
-      );
+      return new ProcessPoolExecutor({
+        maxWorkers: choice.workers,
+        concurrencyPerWorker: choice.concurrencyPerWorker ?? 1,
+      });
   }
 }

@@ -1,4 +1,9 @@
-import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
+import {
+  MessageChannel,
+  type MessagePort,
+  receiveMessageOnPort,
+  Worker,
+} from 'node:worker_threads';
 import type { DownloadResult } from './download-result.ts';
 
 // Node has no synchronous socket API, so a blocking GET is built the way synckit and

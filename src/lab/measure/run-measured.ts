@@ -56,7 +56,8 @@ export function runMeasured<O extends ExperimentOutcome>(
       if (result === undefined) {
         reject(
           new RunFailedError(
-            failure ?? `the ${spec.kind} run exited with ${signal ?? `code ${code}`} before reporting`,
+            failure ??
+              `the ${spec.kind} run exited with ${signal ?? `code ${code}`} before reporting`,
           ),
         );
         return;

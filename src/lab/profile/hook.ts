@@ -31,10 +31,10 @@ process.setSourceMapsEnabled(true);
 if (process.env.CONCUR_PROFILE_TS_LINES === '1') {
   // esbuild comes with tsx, which a TypeScript target needs anyway.
   const esbuildPath = createRequire(import.meta.resolve('tsx')).resolve('esbuild');
-  register(
-    new URL(selfUrl.endsWith('.ts') ? './line-loader.ts' : './line-loader.js', selfUrl),
-    { parentURL: selfUrl, data: { esbuildPath } },
-  );
+  register(new URL(selfUrl.endsWith('.ts') ? './line-loader.ts' : './line-loader.js', selfUrl), {
+    parentURL: selfUrl,
+    data: { esbuildPath },
+  });
 }
 
 const session = new Session();
@@ -89,7 +89,9 @@ function summarize(profile: Profile): LineProfile {
     durationMicros: profile.endTime - profile.startTime,
     functions: [...functions.values()].map(({ byLine, ...fn }) => ({
       ...fn,
-      lines: [...byLine].map(([line, samples]) => ({ line, samples })).sort((a, b) => a.line - b.line),
+      lines: [...byLine]
+        .map(([line, samples]) => ({ line, samples }))
+        .sort((a, b) => a.line - b.line),
     })),
     other: [...other].map(([name, samples]) => ({ name, samples })),
   };

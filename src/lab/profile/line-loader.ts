@@ -15,10 +15,7 @@ interface LoadResult {
 type NextLoad = (url: string, context: unknown) => Promise<LoadResult>;
 
 interface Esbuild {
-  transform(
-    source: string,
-    options: Record<string, unknown>,
-  ): Promise<{ code: string }>;
+  transform(source: string, options: Record<string, unknown>): Promise<{ code: string }>;
 }
 
 let esbuild: Esbuild | undefined;
@@ -31,7 +28,12 @@ export function initialize(data: { esbuildPath: string }): void {
 export async function load(url: string, context: unknown, nextLoad: NextLoad): Promise<LoadResult> {
   const result = await nextLoad(url, context);
   const match = /\.(m?ts|tsx)$/.exec(url.split('?')[0] ?? '');
-  if (esbuild === undefined || !url.startsWith('file:') || match === null || result.format !== 'module') {
+  if (
+    esbuild === undefined ||
+    !url.startsWith('file:') ||
+    match === null ||
+    result.format !== 'module'
+  ) {
     return result;
   }
   const path = fileURLToPath(url);

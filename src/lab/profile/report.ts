@@ -23,7 +23,9 @@ export function renderProfile(profile: LineProfile, top: number): string {
   const parts = [
     `${profile.totalSamples} samples over ${formatSeconds(profile.durationMicros / 1e6)} (1 sample = ${(perSample * 1e3).toFixed(3)} ms)`,
   ];
-  const other = profile.other.filter((o) => o.samples > 0).map((o) => `${o.name} ${((100 * o.samples) / total).toFixed(1)}%`);
+  const other = profile.other
+    .filter((o) => o.samples > 0)
+    .map((o) => `${o.name} ${((100 * o.samples) / total).toFixed(1)}%`);
   if (other.length > 0) parts.push(`outside JavaScript: ${other.join(', ')}`);
   for (const fn of hottestFunctions(profile, top)) {
     const where = fn.url.startsWith('file:') ? fileURLToPath(fn.url) : fn.url;

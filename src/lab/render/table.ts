@@ -6,7 +6,10 @@ export interface Column {
 }
 
 /** A plain text table: headers, a rule, then rows; numbers right-aligned by default. */
-export function renderTable(columns: readonly Column[], rows: readonly (readonly string[])[]): string {
+export function renderTable(
+  columns: readonly Column[],
+  rows: readonly (readonly string[])[],
+): string {
   const widths = columns.map((c, i) =>
     Math.max(c.header.length, ...rows.map((r) => (r[i] ?? '').length)),
   );
@@ -14,7 +17,9 @@ export function renderTable(columns: readonly Column[], rows: readonly (readonly
     cells
       .map((cell, i) => {
         const width = widths[i] ?? 0;
-        return (columns[i]?.align ?? 'right') === 'left' ? cell.padEnd(width) : cell.padStart(width);
+        return (columns[i]?.align ?? 'right') === 'left'
+          ? cell.padEnd(width)
+          : cell.padStart(width);
       })
       .join('  ')
       .trimEnd();
