@@ -53,29 +53,40 @@ export function selfTreeCpuSeconds(): number {
   return (usage.user + usage.system) / 1e6;
 }
 
-/** Resident memory of `root` and all its descendants, in bytes (0 if `root` is gone). */
-export function treeRssBytes(root: number): number {
-  if (!hasProc) return 0;
+export interface TreeUsage {
+  /** Resident memory of every process of the tree, in bytes. */
+  rssBytes: number;
+  /** CPU seconds of the tree so far: each process, all its threads and its reaped children. */
+  cpuSeconds: number;
+}
+
+/** Memory and CPU of `root` and all its descendants (zeros if `root` is gone). */
+export function treeUsage(root: number): TreeUsage {
+  const usage = { rssBytes: 0, cpuSeconds: 0 };
+  if (!hasProc) return usage;
   const children = new Map<number, number[]>();
-  const rss = new Map<number, number>();
+  const stats = new Map<number, ProcStat>();
   for (const entry of readdirSync('/proc')) {
     const pid = Number(entry);
     if (!Number.isInteger(pid)) continue;
     const stat = readStat(pid);
     if (stat === undefined) continue;
-    rss.set(pid, stat.rssBytes);
+    stats.set(pid, stat);
     const siblings = children.get(stat.ppid);
     if (siblings === undefined) children.set(stat.ppid, [pid]);
     else siblings.push(pid);
   }
-  let total = 0;
   const pending = [root];
   while (pending.length > 0) {
     const pid = pending.pop()!;
-    total += rss.get(pid) ?? 0;
+    const stat = stats.get(pid);
+    if (stat !== undefined) {
+      usage.rssBytes += stat.rssBytes;
+      usage.cpuSeconds += stat.cpuSeconds + stat.childrenCpuSeconds;
+    }
     pending.push(...(children.get(pid) ?? []));
   }
-  return total;
+  return usage;
 }
 
 /** Busy and total jiffies of each CPU, from /proc/stat. */

@@ -1,11 +1,13 @@
-import { readCpuTimes, treeRssBytes } from './proc.ts';
+import { readCpuTimes, treeUsage } from './proc.ts';
 
 /** One point of the Activity Monitor view: how busy each core was since the previous point. */
 export interface CoreSample {
   /** Seconds since sampling started. */
   t: number;
-  /** Busy fraction (0..1) of each core over the interval. */
+  /** Busy fraction (0..1) of each core over the interval: the whole machine. */
   cores: number[];
+  /** Cores kept busy by the run's own process tree over the interval. */
+  run: number;
 }
 
 export interface SamplerResult {
@@ -23,6 +25,8 @@ export class TreeSampler {
   readonly #timer: NodeJS.Timeout;
   readonly #start = performance.now();
   #previous = readCpuTimes();
+  #previousAt = performance.now();
+  #previousRunCpu = 0;
   #peak = 0;
   #timeline: CoreSample[] = [];
   #first = true;
@@ -35,7 +39,10 @@ export class TreeSampler {
   }
 
   sample(): void {
-    this.#peak = Math.max(this.#peak, treeRssBytes(this.#root));
+    const tree = treeUsage(this.#root);
+    this.#peak = Math.max(this.#peak, tree.rssBytes);
+    const at = performance.now();
+    const runCpu = tree.cpuSeconds;
     const now = readCpuTimes();
     const cores = now.map((c, i) => {
       const before = this.#previous[i];
@@ -43,8 +50,13 @@ export class TreeSampler {
       return total > 0 ? Math.min(1, (c.busy - (before?.busy ?? 0)) / total) : 0;
     });
     if (now.length > 0 && !this.#first) {
-      this.#timeline.push({ t: (performance.now() - this.#start) / 1000, cores });
+      const interval = (at - this.#previousAt) / 1000;
+      const run = interval > 0 ? Math.max(0, runCpu - this.#previousRunCpu) / interval : 0;
+      this.#timeline.push({ t: (at - this.#start) / 1000, cores, run });
     }
+    // A tree that has exited reads as zero: keep the last reading so the next delta is not negative.
+    if (tree.rssBytes > 0) this.#previousRunCpu = runCpu;
+    this.#previousAt = at;
     this.#previous = now;
     this.#first = false;
   }

@@ -61,20 +61,21 @@ export function speedupChart(runs: RunRecord[], workload: string): ChartSpec {
 
 export function activityChart(runs: RunRecord[], workload: string): ChartSpec {
   const values = runs.flatMap((r) =>
-    r.timeline.flatMap((s) =>
-      s.cores.map((busy, core) => ({
+    r.timeline.flatMap((s) => [
+      ...s.cores.map((busy, core) => ({
         run: r.label,
         t: s.t,
         core: `core ${core}`,
         busy: busy * 100,
       })),
-    ),
+      { run: r.label, t: s.t, core: 'this run', busy: (100 * s.run) / Math.max(1, s.cores.length) },
+    ]),
   );
   return {
     id: `${workload}-activity`,
     title: 'CPU use per core during each run',
     caption:
-      'The Activity Monitor view: each core of the machine, sampled every 100 ms from /proc/stat.',
+      "The Activity Monitor view: each core of the machine (other programs included), sampled every 100 ms from /proc/stat, and the run's own process tree (dashed) as a share of all cores.",
     spec: {
       ...FONT,
       data: { values },
@@ -89,6 +90,10 @@ export function activityChart(runs: RunRecord[], workload: string): ChartSpec {
           x: { field: 't', type: 'quantitative', title: 'seconds into the run' },
           y: { field: 'busy', type: 'quantitative', title: 'busy %', scale: { domain: [0, 100] } },
           color: { field: 'core', type: 'nominal', title: null },
+          strokeDash: {
+            condition: { test: "datum.core === 'this run'", value: [4, 2] },
+            value: [1, 0],
+          },
         },
       },
       resolve: { scale: { x: 'independent' } },
