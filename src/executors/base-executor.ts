@@ -15,6 +15,7 @@ import {
   startFuture,
 } from '../future/future.ts';
 import { Job, JobMode, type JobSink, JobState } from '../job/job.ts';
+import { autoChunkSize } from '../map/chunk-size.ts';
 import { lazyMap, type MapScheduler } from '../map/lazy-map.ts';
 import {
   checkKnownKeys,
@@ -110,8 +111,6 @@ export abstract class BaseExecutor implements Executor, MapScheduler, Canceller 
 
   /** Tasks that can run at once (workers x concurrency per worker). */
   abstract get capacity(): number;
-  /** Whether map's chunksize 'auto' should batch items (true for pools). */
-  abstract readonly batchesItems: boolean;
   protected abstract get queuedCount(): number;
   protected abstract get busyWorkers(): number;
   protected abstract get liveWorkers(): number;
@@ -225,9 +224,10 @@ export abstract class BaseExecutor implements Executor, MapScheduler, Canceller 
     return true;
   }
 
-  /** @internal Milliseconds per item measured on earlier chunks of this task. */
-  perItemMs(task: AnyTask): number | undefined {
-    return this.#perItemMs.get(task);
+  /** @internal Items per chunk for map's chunksize 'auto', from the time per item measured so far. */
+  autoChunkSize(task: AnyTask, chunksSoFar: number, knownLength: number | undefined): number {
+    const capacity = Number.isFinite(this.capacity) ? this.capacity : 1;
+    return autoChunkSize(this.#perItemMs.get(task), chunksSoFar, capacity, knownLength);
   }
 
   // ---- for schedulers ------------------------------------------------------------------

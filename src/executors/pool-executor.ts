@@ -7,7 +7,6 @@ import { BaseExecutor } from './base-executor.ts';
 /** An executor whose scheduler is a pool of workers of one runtime. */
 export abstract class PoolExecutor extends BaseExecutor {
   readonly #pool: Pool;
-  readonly batchesItems = true;
 
   protected constructor(runtime: RuntimeAdapter, options: ResolvedPoolOptions) {
     super(options.maxQueue, options.callSites);

@@ -160,21 +160,25 @@ export function createFuture<R>(canceller?: Canceller, token?: unknown): Future<
 }
 
 /** pending -> running; false if the future was already cancelled or settled. */
-export function startFuture(future: Future<unknown>): boolean {
-  return start(future);
+export function startFuture<R>(future: Future<R>): boolean {
+  return start(future as Future<unknown>);
 }
 
 export function resolveFuture<R>(future: Future<R>, value: R): void {
   settle(future as Future<unknown>, 'fulfilled', value);
 }
 
-export function rejectFuture(future: Future<unknown>, error: unknown): void {
-  settle(future, 'rejected', error);
+export function rejectFuture<R>(future: Future<R>, error: unknown): void {
+  settle(future as Future<unknown>, 'rejected', error);
 }
 
 /** Settles as cancelled with a CancelledError (shutdown({ cancelPending })). */
-export function cancelFuture(future: Future<unknown>): void {
-  settle(future, 'cancelled', new CancelledError('The task was cancelled before it started'));
+export function cancelFuture<R>(future: Future<R>): void {
+  settle(
+    future as Future<unknown>,
+    'cancelled',
+    new CancelledError('The task was cancelled before it started'),
+  );
 }
 
 /** Calls `listener` once the future is settled (at once if it already is). */
