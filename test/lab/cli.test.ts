@@ -22,14 +22,34 @@ describe('concur CLI', () => {
 
   const bad: [string, string[], RegExp][] = [
     ['an unknown flag', ['cpu', '--bogus'], /unknown option '--bogus'/],
-    ['a non-integer', ['cpu', '--workers', 'two'], /--workers must be an integer from 1 and up, got 'two'/],
-    ['zero workers', ['cpu', '--workers', '0'], /--workers must be an integer from 1 and up, got '0'/],
+    [
+      'a non-integer',
+      ['cpu', '--workers', 'two'],
+      /--workers must be an integer from 1 and up, got 'two'/,
+    ],
+    [
+      'zero workers',
+      ['cpu', '--workers', '0'],
+      /--workers must be an integer from 1 and up, got '0'/,
+    ],
     ['an unknown model', ['cpu', '--model', 'fibers'], /--model must be one of sequential, async/],
-    ['an unknown io model', ['io', '--model', 'curl'], /--model must be one of sequential, process/],
+    [
+      'an unknown io model',
+      ['io', '--model', 'curl'],
+      /--model must be one of sequential, process/,
+    ],
     ['a missing value', ['io', '--latency'], /--latency/],
-    ['a bad worker list', ['compare', 'cpu', '--workers', '1,x'], /--workers must be a comma-separated list/],
+    [
+      'a bad worker list',
+      ['compare', 'cpu', '--workers', '1,x'],
+      /--workers must be a comma-separated list/,
+    ],
     ['an unknown workload', ['compare', 'gpu'], /unknown workload 'gpu'/],
-    ['a model of no workload', ['compare', 'cpu', '--models', 'async-blocking'], /'async-blocking' is not a model of cpu/],
+    [
+      'a model of no workload',
+      ['compare', 'cpu', '--models', 'async-blocking'],
+      /'async-blocking' is not a model of cpu/,
+    ],
     ['a task without inputs', ['compare', '--task', 'x.ts#y'], /--task and --inputs go together/],
     ['a missing script', ['profile'], /missing the script to profile/],
     ['a stray argument', ['structures', 'extra'], /unexpected argument 'extra'/],
@@ -59,7 +79,9 @@ describe('concur CLI', () => {
   });
 
   it('is the package bin, built with a shebang', () => {
-    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    const pkg = JSON.parse(
+      readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),
+    ) as {
       bin: Record<string, string>;
       scripts: Record<string, string>;
     };

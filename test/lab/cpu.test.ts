@@ -4,7 +4,18 @@ import { makeSearchData } from '../../src/lab/workloads/search-data.ts';
 import { runJson } from './run-cli.ts';
 
 const SIZE = { size: 20_000, lookups: 50, batches: 3, seed: 7 };
-const ARGS = ['--size', '20000', '--lookups', '50', '--batches', '3', '--seed', '7', '--workers', '2'];
+const ARGS = [
+  '--size',
+  '20000',
+  '--lookups',
+  '50',
+  '--batches',
+  '3',
+  '--seed',
+  '7',
+  '--workers',
+  '2',
+];
 
 function expectedCount(): number {
   const { haystack, batches } = makeSearchData(SIZE);
@@ -29,7 +40,10 @@ describe('concur cpu', () => {
       for (const field of ['seconds', 'cpuSeconds', 'coresUsed', 'cores', 'peakRssBytes']) {
         assert.equal(typeof out[field], 'number', field);
       }
-      assert.ok((out.peakRssBytes as number) > 10 * 1024 * 1024, 'a Node process tree holds more than 10 MiB');
+      assert.ok(
+        (out.peakRssBytes as number) > 10 * 1024 * 1024,
+        'a Node process tree holds more than 10 MiB',
+      );
       assert.equal(out.speedup, model === 'sequential' ? 1 : null);
     });
   }

@@ -8,10 +8,28 @@ import { after, before, describe, it } from 'node:test';
 import { runJson } from './run-cli.ts';
 
 const BYTES = 12_345;
-const ARGS = ['--batches', '7', '--latency', '5', '--bytes', String(BYTES), '--workers', '2', '--at-once', '2'];
+const ARGS = [
+  '--batches',
+  '7',
+  '--latency',
+  '5',
+  '--bytes',
+  String(BYTES),
+  '--workers',
+  '2',
+  '--at-once',
+  '2',
+];
 
 describe('concur io', () => {
-  for (const model of ['sequential', 'async-blocking', 'async', 'async-limited', 'thread', 'process']) {
+  for (const model of [
+    'sequential',
+    'async-blocking',
+    'async',
+    'async-limited',
+    'thread',
+    'process',
+  ]) {
     it(`counts every byte under ${model}`, async () => {
       const out = await runJson(['io', '--model', model, ...ARGS]);
       assert.equal(out.downloads, 7);

@@ -7,11 +7,20 @@ import { runCli, runJson } from './run-cli.ts';
 interface ProfileJson {
   exitCode: number;
   totalSamples: number;
-  functions: { name: string; url: string; samples: number; lines: { line: number; samples: number }[] }[];
+  functions: {
+    name: string;
+    url: string;
+    samples: number;
+    lines: { line: number; samples: number }[];
+  }[];
 }
 
 function hotLine(path: string): number {
-  return readFileSync(path, 'utf8').split('\n').findIndex((l) => l.includes('// HOT')) + 1;
+  return (
+    readFileSync(path, 'utf8')
+      .split('\n')
+      .findIndex((l) => l.includes('// HOT')) + 1
+  );
 }
 
 const fixtures: [string, string, string, string][] = [
@@ -30,7 +39,10 @@ describe('concur profile', () => {
       assert.equal(fileURLToPath(hottest.url), path, 'lines point into the original file');
       const top = [...hottest.lines].sort((a, b) => b.samples - a.samples)[0]!;
       assert.equal(top.line, hotLine(path));
-      assert.ok(top.samples > out.totalSamples / 2, `${top.samples} of ${out.totalSamples} samples`);
+      assert.ok(
+        top.samples > out.totalSamples / 2,
+        `${top.samples} of ${out.totalSamples} samples`,
+      );
     });
   }
 
@@ -40,7 +52,10 @@ describe('concur profile', () => {
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout, /^search at .*hot-loop\.ts:\d+: \d+ samples/m);
     assert.match(result.stdout, /Line\s+Samples\s+Time\s+% Time\s+Line Contents/);
-    assert.match(result.stdout, new RegExp(`^\\s*${hotLine(path)}\\s+\\d+.*hay\\.includes\\(needle\\)`, 'm'));
+    assert.match(
+      result.stdout,
+      new RegExp(`^\\s*${hotLine(path)}\\s+\\d+.*hay\\.includes\\(needle\\)`, 'm'),
+    );
   });
 
   it('still reports a script that fails, with its exit code', async () => {

@@ -26,10 +26,15 @@ export function runCli(args: string[], cwd?: string): Promise<CliResult> {
 }
 
 /** Runs the command with --json and parses stdout; fails with stderr when it did not succeed. */
-export async function runJson<T = Record<string, unknown>>(args: string[], cwd?: string): Promise<T> {
+export async function runJson<T = Record<string, unknown>>(
+  args: string[],
+  cwd?: string,
+): Promise<T> {
   const end = args.indexOf('--');
-  const withJson = end === -1 ? [...args, '--json'] : [...args.slice(0, end), '--json', ...args.slice(end)];
+  const withJson =
+    end === -1 ? [...args, '--json'] : [...args.slice(0, end), '--json', ...args.slice(end)];
   const result = await runCli(withJson, cwd);
-  if (result.code !== 0) throw new Error(`concur ${args.join(' ')} exited ${result.code}: ${result.stderr}`);
+  if (result.code !== 0)
+    throw new Error(`concur ${args.join(' ')} exited ${result.code}: ${result.stderr}`);
   return JSON.parse(result.stdout) as T;
 }

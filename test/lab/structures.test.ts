@@ -16,13 +16,9 @@ describe('concur structures', () => {
   });
 
   it('prints JSON with the time per lookup and the cost against the fastest', async () => {
-    const out = await runJson<{ structures: { name: string; nsPerLookup: number; relative: number }[] }>([
-      'structures',
-      '--size',
-      '2000',
-      '--lookups',
-      '50',
-    ]);
+    const out = await runJson<{
+      structures: { name: string; nsPerLookup: number; relative: number }[];
+    }>(['structures', '--size', '2000', '--lookups', '50']);
     assert.equal(out.structures.length, 6);
     assert.equal(Math.min(...out.structures.map((s) => s.relative)), 1);
     for (const s of out.structures) assert.ok(s.nsPerLookup > 0, s.name);
