@@ -5,7 +5,8 @@ import { runCli } from './run-cli.ts';
 
 const COMMANDS = ['profile', 'structures', 'cpu', 'io', 'compare'];
 
-describe('concur CLI', () => {
+// Each case is a separate process that mostly waits for Node to start: run them side by side.
+describe('concur CLI', { concurrency: 4 }, () => {
   it('lists every command in --help', async () => {
     const result = await runCli(['--help']);
     assert.equal(result.code, 0);

@@ -23,7 +23,7 @@ function expectedCount(): number {
   return batches.flat().filter((n) => set.has(n)).length;
 }
 
-describe('concur cpu', () => {
+describe('concur cpu', { concurrency: 2 }, () => {
   const expected = expectedCount();
 
   it('the fixture finds some but not all numbers, so the count can tell models apart', () => {

@@ -21,7 +21,7 @@ const ARGS = [
   '2',
 ];
 
-describe('concur io', () => {
+describe('concur io', { concurrency: 2 }, () => {
   for (const model of [
     'sequential',
     'async-blocking',

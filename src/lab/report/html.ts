@@ -1,5 +1,4 @@
 import type { ChartSpec } from './charts.ts';
-import { renderSvg } from './render-svg.ts';
 
 export interface ReportSection {
   title: string;
@@ -33,6 +32,8 @@ export async function renderReport(
   meta: string,
   sections: ReportSection[],
 ): Promise<string> {
+  // vega is large: load it only when a report is written, not for every command.
+  const { renderSvg } = await import('./render-svg.ts');
   const body: string[] = [];
   const verdicts: string[] = [];
   for (const section of sections) {
