@@ -160,6 +160,13 @@ export function ioJson(run: IoRun): Record<string, unknown> {
   };
 }
 
+function describeModel(model: IoModel, settings: IoSettings): string {
+  if (model === 'async-limited') return `async-limited (${settings.atOnce} at once)`;
+  if (model !== 'thread' && model !== 'process') return model;
+  const perWorker = settings.concurrencyPerWorker;
+  return `${model}, ${settings.workers} workers${perWorker > 1 ? ` x ${perWorker} at once` : ''}`;
+}
+
 export const ioCommand: Command = {
   name: 'io',
   summary: 'I/O-bound downloads under one model: seconds against the ideal, bytes, errors',
@@ -189,7 +196,7 @@ export const ioCommand: Command = {
         : `from ${settings.urls.length} URLs`;
     write(
       [
-        `${model}: ${settings.downloads} downloads ${source}`,
+        `${describeModel(model, settings)}: ${settings.downloads} downloads ${source}`,
         storySeconds(m.seconds),
         `ideal:        ${run.idealSeconds === null ? 'n/a (real URLs)' : `${formatSeconds(run.idealSeconds)} (${(m.seconds / Math.max(run.idealSeconds, 1e-9)).toFixed(2)}x of it)`}`,
         `received:     ${m.outcome.bytes} bytes${run.expectedBytes === null ? '' : ` of ${run.expectedBytes} expected`}`,

@@ -29,6 +29,12 @@ async function prepare(spec: ExperimentSpec): Promise<() => Promise<ExperimentOu
   }
 }
 
+let finished = false;
+// The parent went away (killed, or Ctrl-C): stop, taking the pool's workers with us.
+process.once('disconnect', () => {
+  if (!finished) process.exit(1);
+});
+
 process.once('message', async (spec: ExperimentSpec) => {
   try {
     const run = await prepare(spec);
@@ -44,6 +50,7 @@ process.once('message', async (spec: ExperimentSpec) => {
   } catch (error) {
     send({ type: 'error', message: error instanceof Error ? error.message : String(error) });
   } finally {
+    finished = true;
     process.disconnect();
   }
 });

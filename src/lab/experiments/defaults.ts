@@ -6,7 +6,7 @@ import { availableParallelism } from 'node:os';
  */
 export const CPU_DEFAULTS = Object.freeze({
   size: 1_000_000,
-  lookups: 300,
+  lookups: 500,
   batches: 4,
   seed: 42,
 });
