@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { runCli } from './run-cli.ts';
 
@@ -91,5 +91,7 @@ describe('concur CLI', { concurrency: 4 }, () => {
     const built = new URL('../../dist/lab/cli.js', import.meta.url);
     assert.ok(existsSync(built), 'run `npm run build` first (npm test does)');
     assert.match(readFileSync(built, 'utf8'), /^#!\/usr\/bin\/env node\n/);
+    // npx runs the bin directly: after a rebuild it must still be executable.
+    assert.equal(statSync(built).mode & 0o111, 0o111);
   });
 });
