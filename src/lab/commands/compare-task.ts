@@ -8,7 +8,7 @@ import { ProgressBar } from '../render/progress.ts';
 import { activityChart, speedupChart } from '../report/charts.ts';
 import { recordsTable } from '../report/records-table.ts';
 import { taskVerdict } from '../report/verdict.ts';
-import { finish } from './compare.ts';
+import { finish, machine } from './compare.ts';
 
 function chunksizes(values: Values): (number | 'auto')[] {
   const raw = values.chunksizes;
@@ -43,6 +43,7 @@ export async function compareTask(values: Values): Promise<number> {
   const models = choiceListFlag(values, 'models', TASK_MODELS, TASK_MODELS);
   if (!models.includes('sequential')) models.unshift('sequential');
   const workers = intListFlag(values, 'workers', defaultWorkerSweep());
+  const meta = machine();
   const bar = new ProgressBar('compare task');
   let runs: Awaited<ReturnType<typeof runTaskMatrix>>;
   try {
@@ -56,7 +57,7 @@ export async function compareTask(values: Values): Promise<number> {
   } finally {
     bar.done();
   }
-  return finish(values, `concur lab: ${exportName} on this machine`, {
+  return finish(values, `concur lab: ${exportName} on this machine`, meta, {
     task: {
       runs,
       section: {

@@ -1,5 +1,5 @@
 import { writeFileSync } from 'node:fs';
-import { availableParallelism, cpus } from 'node:os';
+import { availableParallelism, cpus, loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import {
   choiceListFlag,
@@ -90,9 +90,11 @@ export interface WorkloadResult {
   runs: RunRecord[];
 }
 
-function machine(): string {
+/** The machine line of the report, read before the runs (the load average is the start's). */
+export function machine(): string {
   const model = cpus()[0]?.model.trim() ?? 'unknown CPU';
-  return `${availableParallelism()} cores (${model}), Node ${process.version}, ${new Date().toISOString()}`;
+  const load = loadavg()[0]?.toFixed(2) ?? '?';
+  return `${availableParallelism()} cores (${model}), load average ${load} at the start, Node ${process.version}, ${new Date().toISOString()}`;
 }
 
 /** Checks every flag first, so a typo fails before a minute of runs, then returns the runs. */
@@ -156,13 +158,14 @@ function compareIo(
 export async function finish(
   values: Values,
   title: string,
+  meta: string,
   results: Record<string, WorkloadResult>,
 ): Promise<number> {
   const sections = Object.values(results).map((r) => r.section);
   const all = Object.values(results).flatMap((r) => r.runs);
   if (all.length > 0) sections[sections.length - 1]?.charts.push(memoryChart(all));
   const path = resolve(typeof values.report === 'string' ? values.report : 'concur-report.html');
-  writeFileSync(path, await renderReport(title, machine(), sections));
+  writeFileSync(path, await renderReport(title, meta, sections));
   if (values.json === true) {
     const workloads = Object.fromEntries(
       Object.entries(results).map(([k, r]) => [
@@ -173,6 +176,7 @@ export async function finish(
     writeJson({ command: 'compare', report: path, workloads });
     return 0;
   }
+  write(meta);
   for (const section of sections) {
     write(`\n${section.title} (${section.setup})\n`);
     write(
@@ -220,6 +224,7 @@ export const compareCommand: Command = {
           `--models: '${bad}' is not a model of ${workload}; expected ${[...known].join(', ')}`,
         );
     }
+    const meta = machine();
     const bar = new ProgressBar('compare');
     const results: Record<string, WorkloadResult> = {};
     const cpuValues = workload === 'io' ? undefined : pick(values, CPU_MODELS);
@@ -236,6 +241,7 @@ export const compareCommand: Command = {
     return finish(
       values,
       'concur lab: sequential, coroutines, threads and processes on this machine',
+      meta,
       results,
     );
   },

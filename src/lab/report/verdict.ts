@@ -53,6 +53,12 @@ export function cpuVerdict(runs: RunRecord[]): string {
         `More workers than cores did not help (${formatSeconds(over)} against ${formatSeconds(at)}).`,
       );
   }
+  const sequential = runs.find((r) => r.model === 'sequential');
+  if (sequential !== undefined && sequential.coresUsed < 0.85) {
+    parts.push(
+      `Other programs were using the CPU: sequential code got only ${sequential.coresUsed.toFixed(2)} of a core, so these speedups understate this machine; rerun it idle.`,
+    );
+  }
   const counts = new Set(runs.map((r) => r.count));
   parts.push(
     counts.size === 1
