@@ -14,6 +14,16 @@ function withWorkers(r: RunRecord | undefined): string {
   return r.workers === null ? x(r) : `${x(r)} with ${r.workers} workers`;
 }
 
+/** CPU-bound sequential code keeps one core busy; if it got less, other programs took the rest. */
+function loadNote(runs: RunRecord[]): string | undefined {
+  const sequential = runs.find((r) => r.model === 'sequential');
+  if (sequential === undefined || sequential.coresUsed >= 0.85) return undefined;
+  return (
+    `Other programs were using the CPU: sequential code got only ${sequential.coresUsed.toFixed(2)} of a core, ` +
+    'so these numbers understate this machine; rerun it idle.'
+  );
+}
+
 /** A short verdict on the CPU-bound runs, computed from what was measured. */
 export function cpuVerdict(runs: RunRecord[]): string {
   const cores = runs[0]?.cores ?? 1;
@@ -53,12 +63,8 @@ export function cpuVerdict(runs: RunRecord[]): string {
         `More workers than cores did not help (${formatSeconds(over)} against ${formatSeconds(at)}).`,
       );
   }
-  const sequential = runs.find((r) => r.model === 'sequential');
-  if (sequential !== undefined && sequential.coresUsed < 0.85) {
-    parts.push(
-      `Other programs were using the CPU: sequential code got only ${sequential.coresUsed.toFixed(2)} of a core, so these speedups understate this machine; rerun it idle.`,
-    );
-  }
+  const note = loadNote(runs);
+  if (note !== undefined) parts.push(note);
   const counts = new Set(runs.map((r) => r.count));
   parts.push(
     counts.size === 1
@@ -123,5 +129,7 @@ export function taskVerdict(runs: RunRecord[], taskName: string): string {
     parts.push('Going parallel did not pay for this task and these inputs.');
   if (mismatch.length > 0)
     parts.push(`Results differed from sequential under: ${mismatch.join(', ')}.`);
+  const note = loadNote(runs);
+  if (note !== undefined) parts.push(note);
   return parts.join(' ');
 }
