@@ -10,6 +10,23 @@ export interface ChartSpec {
 }
 
 const MIB = 1024 * 1024;
+
+// One colour per model in every chart, so a model reads the same across the report.
+const MODELS = [
+  'sequential',
+  'async',
+  'async-gather',
+  'async-blocking',
+  'async-limited',
+  'thread',
+  'process',
+];
+const PALETTE = ['#7f7f7f', '#4c78a8', '#72b7b2', '#e45756', '#54a24b', '#f58518', '#b279a2'];
+const MODEL_COLOR = {
+  field: 'model',
+  type: 'nominal',
+  scale: { domain: MODELS, range: PALETTE },
+} as const;
 const FONT = { config: { font: 'sans-serif', view: { stroke: '#ddd' } } } as const;
 
 export function speedupChart(runs: RunRecord[], workload: string): ChartSpec {
@@ -18,6 +35,7 @@ export function speedupChart(runs: RunRecord[], workload: string): ChartSpec {
   const values = runs
     .filter((r) => r.speedup !== null)
     .map((r) => ({ model: r.model, workers: r.workers ?? 1, speedup: r.speedup, label: r.label }));
+  const ticks = [...new Set([1, ...runs.map((r) => r.workers ?? 1)])].sort((a, b) => a - b);
   const ideal = Array.from({ length: maxWorkers }, (_, i) => ({
     workers: i + 1,
     speedup: Math.min(i + 1, cores),
@@ -48,9 +66,10 @@ export function speedupChart(runs: RunRecord[], workload: string): ChartSpec {
               type: 'quantitative',
               title: 'workers',
               scale: { type: 'log', base: 2 },
+              axis: { values: ticks, format: 'd' },
             },
             y: { field: 'speedup', type: 'quantitative', title: 'speedup (x)' },
-            color: { field: 'model', type: 'nominal' },
+            color: MODEL_COLOR,
             tooltip: [{ field: 'label' }, { field: 'speedup', format: '.2f' }],
           },
         },
@@ -123,7 +142,7 @@ export function memoryChart(runs: RunRecord[]): ChartSpec {
         encoding: {
           y: { field: 'run', type: 'nominal', title: null, sort: null },
           x: { field: 'mib', type: 'quantitative', title: 'peak RSS (MiB)' },
-          color: { field: 'model', type: 'nominal' },
+          color: MODEL_COLOR,
         },
       },
       resolve: { scale: { y: 'independent' } },
