@@ -7,11 +7,13 @@ const COMMANDS = ['profile', 'structures', 'cpu', 'io', 'compare'];
 
 // Each case is a separate process that mostly waits for Node to start: run them side by side.
 describe('concur CLI', { concurrency: 4 }, () => {
-  it('lists every command in --help', async () => {
-    const result = await runCli(['--help']);
-    assert.equal(result.code, 0);
-    for (const name of COMMANDS) assert.match(result.stdout, new RegExp(`^  ${name} `, 'm'));
-  });
+  for (const source of [false, true]) {
+    it(`lists every command in --help (${source ? 'TypeScript sources' : 'built bin'})`, async () => {
+      const result = await runCli(['--help'], { source });
+      assert.equal(result.code, 0);
+      for (const name of COMMANDS) assert.match(result.stdout, new RegExp(`^  ${name} `, 'm'));
+    });
+  }
 
   for (const name of COMMANDS) {
     it(`${name} --help prints its usage and exits 0`, async () => {

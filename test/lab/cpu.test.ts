@@ -48,6 +48,13 @@ describe('concur cpu', { concurrency: 2 }, () => {
     });
   }
 
+  it('finds the same count with threads when run from the TypeScript sources', async () => {
+    const out = await runJson(['cpu', '--model', 'thread', ...ARGS, '--skip-baseline'], {
+      source: true,
+    });
+    assert.equal(out.count, expected);
+  });
+
   it('runs a sequential baseline to report the speedup', async () => {
     const out = await runJson(['cpu', '--model', 'async', ...ARGS]);
     assert.equal(typeof out.sequentialSeconds, 'number');

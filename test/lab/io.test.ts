@@ -43,6 +43,11 @@ describe('concur io', { concurrency: 2 }, () => {
     });
   }
 
+  it('counts every byte with processes when run from the TypeScript sources', async () => {
+    const out = await runJson(['io', '--model', 'process', ...ARGS], { source: true });
+    assert.equal(out.bytes, 7 * BYTES);
+  });
+
   it('states the ideal time of each model from its concurrency', async () => {
     const blocking = await runJson(['io', '--model', 'async-blocking', ...ARGS]);
     const limited = await runJson(['io', '--model', 'async-limited', ...ARGS]);

@@ -46,9 +46,9 @@ describe('concur profile', () => {
     });
   }
 
-  it('prints a kernprof-like table with the source line', async () => {
+  it('prints a kernprof-like table with the source line (from the TypeScript sources)', async () => {
     const path = fileURLToPath(new URL('../fixtures/lab/hot-loop.ts', import.meta.url));
-    const result = await runCli(['profile', path, '--top', '1', '--', '1500']);
+    const result = await runCli(['profile', path, '--top', '1', '--', '1500'], { source: true });
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout, /^search at .*hot-loop\.ts:\d+: \d+ samples/m);
     assert.match(result.stdout, /Line\s+Samples\s+Time\s+% Time\s+Line Contents/);

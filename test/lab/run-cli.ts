@@ -1,7 +1,9 @@
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-export const CLI = fileURLToPath(new URL('../../src/lab/cli.ts', import.meta.url));
+export const SOURCE_CLI = fileURLToPath(new URL('../../src/lab/cli.ts', import.meta.url));
+export const BUILT_CLI = fileURLToPath(new URL('../../dist/lab/cli.js', import.meta.url));
 
 export interface CliResult {
   code: number | null;
@@ -9,10 +11,25 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs `concur ...args` from the TypeScript sources, as a separate process, like a user would. */
-export function runCli(args: string[], cwd?: string): Promise<CliResult> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
-    cwd,
+export interface CliOptions {
+  /**
+   * Run the TypeScript sources through tsx instead of the built bin. Most tests use the
+   * built bin, as a user does (npm test builds first), and it starts about five times
+   * faster; a few run from source so that path stays covered too.
+   */
+  source?: boolean;
+  cwd?: string;
+}
+
+/** Runs `concur ...args` as a separate process, like a user would. */
+export function runCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
+  if (options.source !== true && !existsSync(BUILT_CLI)) {
+    throw new Error(`${BUILT_CLI} is missing: run \`npm run build\` first (npm test does)`);
+  }
+  const argv =
+    options.source === true ? ['--import', 'tsx', SOURCE_CLI, ...args] : [BUILT_CLI, ...args];
+  const child = spawn(process.execPath, argv, {
+    cwd: options.cwd,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -28,13 +45,14 @@ export function runCli(args: string[], cwd?: string): Promise<CliResult> {
 /** Runs the command with --json and parses stdout; fails with stderr when it did not succeed. */
 export async function runJson<T = Record<string, unknown>>(
   args: string[],
-  cwd?: string,
+  options: CliOptions = {},
 ): Promise<T> {
   const end = args.indexOf('--');
   const withJson =
     end === -1 ? [...args, '--json'] : [...args.slice(0, end), '--json', ...args.slice(end)];
-  const result = await runCli(withJson, cwd);
-  if (result.code !== 0)
+  const result = await runCli(withJson, options);
+  if (result.code !== 0) {
     throw new Error(`concur ${args.join(' ')} exited ${result.code}: ${result.stderr}`);
+  }
   return JSON.parse(result.stdout) as T;
 }

@@ -22,11 +22,14 @@ const MODELS = [
   'process',
 ];
 const PALETTE = ['#7f7f7f', '#4c78a8', '#72b7b2', '#e45756', '#54a24b', '#f58518', '#b279a2'];
-const MODEL_COLOR = {
-  field: 'model',
-  type: 'nominal',
-  scale: { domain: MODELS, range: PALETTE },
-} as const;
+function modelColor(runs: RunRecord[]) {
+  const present = MODELS.filter((m) => runs.some((r) => r.model === m));
+  return {
+    field: 'model',
+    type: 'nominal',
+    scale: { domain: present, range: present.map((m) => PALETTE[MODELS.indexOf(m)]!) },
+  } as const;
+}
 const FONT = { config: { font: 'sans-serif', view: { stroke: '#ddd' } } } as const;
 
 export function speedupChart(runs: RunRecord[], workload: string): ChartSpec {
@@ -69,7 +72,7 @@ export function speedupChart(runs: RunRecord[], workload: string): ChartSpec {
               axis: { values: ticks, format: 'd' },
             },
             y: { field: 'speedup', type: 'quantitative', title: 'speedup (x)' },
-            color: MODEL_COLOR,
+            color: modelColor(runs),
             tooltip: [{ field: 'label' }, { field: 'speedup', format: '.2f' }],
           },
         },
@@ -142,7 +145,7 @@ export function memoryChart(runs: RunRecord[]): ChartSpec {
         encoding: {
           y: { field: 'run', type: 'nominal', title: null, sort: null },
           x: { field: 'mib', type: 'quantitative', title: 'peak RSS (MiB)' },
-          color: MODEL_COLOR,
+          color: modelColor(runs),
         },
       },
       resolve: { scale: { y: 'independent' } },
