@@ -3,6 +3,7 @@ import { type ParseArgsConfig, parseArgs } from 'node:util';
 /** A bad flag or value: the CLI prints its one-line message and exits with code 2. */
 export class UsageError extends Error {
   override name = 'UsageError';
+  readonly code = 'CONCUR_LAB_USAGE';
 }
 
 type Options = NonNullable<ParseArgsConfig['options']>;

@@ -14,6 +14,13 @@ The story's CPU-bound search (big_o_search_*.py): count how many random numbers 
 a big array, split into batches, under one execution model. Prints the seconds, the
 speedup over sequential, the cores used and the peak memory of the whole process tree.
 
+Models:
+  sequential       one batch after another on this thread
+  async            coroutines: AsyncExecutor, batches awaited one by one (a for-await loop)
+  async-gather     coroutines: every batch submitted at once, then Promise.all (asyncio.gather)
+  thread           ThreadPoolExecutor with --workers worker threads; each task gets a copy of the array
+  process          ProcessPoolExecutor with --workers child processes; each task gets a copy of the array
+
 Options:
   --model M        ${CPU_MODELS.join(' | ')} (default sequential)
   --workers N      threads or processes (default: cores, ${defaultWorkers()})

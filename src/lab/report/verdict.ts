@@ -11,7 +11,8 @@ function x(r: RunRecord | undefined): string {
 
 function withWorkers(r: RunRecord | undefined): string {
   if (r === undefined) return 'not run';
-  return r.workers === null ? x(r) : `${x(r)} with ${r.workers} workers`;
+  if (r.workers === null) return x(r);
+  return `${x(r)} with ${r.workers} worker${r.workers === 1 ? '' : 's'}`;
 }
 
 /** CPU-bound sequential code keeps one core busy; if it got less, other programs took the rest. */
