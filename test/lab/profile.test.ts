@@ -25,6 +25,7 @@ function hotLine(path: string): number {
 
 const fixtures: [string, string, string, string][] = [
   ['TypeScript through tsx', '../fixtures/lab/hot-loop.ts', 'search', '2000'],
+  ['CommonJS TypeScript', '../fixtures/lab/hot-loop-commonjs.cts', 'scanAll', '2000'],
   ['JavaScript', '../fixtures/lab/hot-loop.mjs', 'accumulate', '3000000'],
 ];
 

@@ -4,6 +4,7 @@
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import { createRequire, findSourceMap, register } from 'node:module';
+import { installLineRequire } from './line-require.ts';
 import type { FunctionProfile, LineProfile } from './profile-data.ts';
 
 interface CallFrame {
@@ -35,6 +36,7 @@ if (process.env.CONCUR_PROFILE_TS_LINES === '1') {
     parentURL: selfUrl,
     data: { esbuildPath },
   });
+  installLineRequire(esbuildPath);
 }
 
 const session = new Session();

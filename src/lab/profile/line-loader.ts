@@ -27,23 +27,25 @@ export function initialize(data: { esbuildPath: string }): void {
 
 export async function load(url: string, context: unknown, nextLoad: NextLoad): Promise<LoadResult> {
   const result = await nextLoad(url, context);
-  const match = /\.(m?ts|tsx)$/.exec(url.split('?')[0] ?? '');
+  const match = /\.(c?ts|m?ts|tsx)$/.exec(url.split('?')[0] ?? '');
+  // CommonJS without source here is left to require(), which line-require.ts handles.
+  const commonjs = result.format === 'commonjs' && result.source != null;
   if (
     esbuild === undefined ||
     !url.startsWith('file:') ||
     match === null ||
-    result.format !== 'module'
+    (result.format !== 'module' && !commonjs)
   ) {
     return result;
   }
   const path = fileURLToPath(url);
   const { code } = await esbuild.transform(await readFile(path, 'utf8'), {
     loader: match[1] === 'tsx' ? 'tsx' : 'ts',
-    format: 'esm',
+    format: commonjs ? 'cjs' : 'esm',
     sourcemap: 'inline',
-    sourcefile: url,
+    sourcefile: commonjs ? path : url,
     target: `node${process.versions.node}`,
     keepNames: true,
   });
-  return { format: 'module', source: code, shortCircuit: true };
+  return { format: commonjs ? 'commonjs' : 'module', source: code, shortCircuit: true };
 }
