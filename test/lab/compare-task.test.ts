@@ -100,6 +100,24 @@ describe('concur compare --task', () => {
     );
   });
 
+  it("reports the task's own error when it throws", async () => {
+    const result = await runCli([
+      'compare',
+      '--task',
+      `${TASKS}#failsOnThree`,
+      '--inputs',
+      join(dir, 'items.json'),
+      '--models',
+      'sequential,process',
+      '--workers',
+      '1',
+      '--report',
+      join(dir, 'fails.html'),
+    ]);
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /^concur compare: three is not allowed$/m);
+  });
+
   it('says which exports are tasks when the name is not one', async () => {
     const result = await runCli([
       'compare',
@@ -113,6 +131,9 @@ describe('concur compare --task', () => {
       join(dir, 'x.html'),
     ]);
     assert.equal(result.code, 1);
-    assert.match(result.stderr, /notATask is not a task\(\) export; its tasks are: collatz, power/);
+    assert.match(
+      result.stderr,
+      /notATask is not a task\(\) export; its tasks are: collatz, failsOnThree, power/,
+    );
   });
 });
