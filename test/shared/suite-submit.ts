@@ -15,7 +15,6 @@ import {
   touch,
 } from '../fixtures/suite-tasks.ts';
 import { waitUntil } from './gates.ts';
-import { knownIssue, POOL_PIPELINES_AHEAD } from './known-issues.ts';
 import { fillCapacity, openBlocks, type SuiteContext, withExecutor } from './suite-context.ts';
 
 const BUILT_INS = { TypeError, RangeError, SyntaxError, Error } as const;
@@ -104,47 +103,39 @@ export function submitTests(ctx: SuiteContext): void {
   });
 
   describe('submitWith', () => {
-    it(
-      'rejects a queued task with TimeoutError when timeoutMs elapses, and never runs it',
-      knownIssue(ctx.runtime === 'pool', POOL_PIPELINES_AHEAD),
-      () =>
-        withExecutor(ctx, async (ex, scratch) => {
-          const blocks = await fillCapacity(ex, scratch, ctx.capacity);
-          const future = ex.submitWith(touch, [scratch.dir, 1], { timeoutMs: 20 });
-          await assert.rejects(future, (error: unknown) => {
-            assert.ok(error instanceof TimeoutError);
-            assert.equal(error.code, 'CONCUR_ERR_TIMEOUT');
-            assert.equal(error.timeoutMs, 20);
-            return true;
-          });
-          assert.equal(future.state, 'rejected');
-          openBlocks(scratch, ctx.capacity);
-          await Promise.all(blocks);
-          assert.equal(await ex.submit(add, 1, 2), 3);
-          assert.deepEqual(scratch.touched(), []);
-        }),
-    );
+    it('rejects a queued task with TimeoutError when timeoutMs elapses, and never runs it', () =>
+      withExecutor(ctx, async (ex, scratch) => {
+        const blocks = await fillCapacity(ex, scratch, ctx.capacity);
+        const future = ex.submitWith(touch, [scratch.dir, 1], { timeoutMs: 20 });
+        await assert.rejects(future, (error: unknown) => {
+          assert.ok(error instanceof TimeoutError);
+          assert.equal(error.code, 'CONCUR_ERR_TIMEOUT');
+          assert.equal(error.timeoutMs, 20);
+          return true;
+        });
+        assert.equal(future.state, 'rejected');
+        openBlocks(scratch, ctx.capacity);
+        await Promise.all(blocks);
+        assert.equal(await ex.submit(add, 1, 2), 3);
+        assert.deepEqual(scratch.touched(), []);
+      }));
 
-    it(
-      'rejects a queued task with AbortError carrying the reason, and never runs it',
-      knownIssue(ctx.runtime === 'pool', POOL_PIPELINES_AHEAD),
-      () =>
-        withExecutor(ctx, async (ex, scratch) => {
-          const blocks = await fillCapacity(ex, scratch, ctx.capacity);
-          const controller = new AbortController();
-          const future = ex.submitWith(touch, [scratch.dir, 1], { signal: controller.signal });
-          controller.abort('changed my mind');
-          await assert.rejects(future, (error: unknown) => {
-            assert.ok(error instanceof AbortError);
-            assert.equal(error.code, 'CONCUR_ERR_ABORTED');
-            assert.equal(error.cause, 'changed my mind');
-            return true;
-          });
-          openBlocks(scratch, ctx.capacity);
-          await Promise.all(blocks);
-          assert.deepEqual(scratch.touched(), []);
-        }),
-    );
+    it('rejects a queued task with AbortError carrying the reason, and never runs it', () =>
+      withExecutor(ctx, async (ex, scratch) => {
+        const blocks = await fillCapacity(ex, scratch, ctx.capacity);
+        const controller = new AbortController();
+        const future = ex.submitWith(touch, [scratch.dir, 1], { signal: controller.signal });
+        controller.abort('changed my mind');
+        await assert.rejects(future, (error: unknown) => {
+          assert.ok(error instanceof AbortError);
+          assert.equal(error.code, 'CONCUR_ERR_ABORTED');
+          assert.equal(error.cause, 'changed my mind');
+          return true;
+        });
+        openBlocks(scratch, ctx.capacity);
+        await Promise.all(blocks);
+        assert.deepEqual(scratch.touched(), []);
+      }));
 
     it('rejects at once when the signal is already aborted', () =>
       withExecutor(ctx, async (ex, scratch) => {
