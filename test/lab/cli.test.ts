@@ -75,12 +75,6 @@ describe('concur CLI', { concurrency: 4 }, () => {
     assert.match(result.stderr, /unknown command 'benchmark'/);
   });
 
-  it('refuses --share with a clear message while shared arrays are not available', async () => {
-    const result = await runCli(['cpu', '--model', 'thread', '--share']);
-    assert.equal(result.code, 2);
-    assert.match(result.stderr, /--share needs concur's shared-array support/);
-  });
-
   it('is the package bin, built with a shebang', () => {
     const pkg = JSON.parse(
       readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),

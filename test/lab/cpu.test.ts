@@ -55,6 +55,14 @@ describe('concur cpu', { concurrency: 2 }, () => {
     assert.equal(out.count, expected);
   });
 
+  for (const model of ['thread', 'process', 'sequential']) {
+    it(`finds the same count under ${model} with the array in shared memory (--share)`, async () => {
+      const out = await runJson(['cpu', '--model', model, ...ARGS, '--share', '--skip-baseline']);
+      assert.equal(out.share, true);
+      assert.equal(out.count, expected);
+    });
+  }
+
   it('runs a sequential baseline to report the speedup', async () => {
     const out = await runJson(['cpu', '--model', 'async', ...ARGS]);
     assert.equal(typeof out.sequentialSeconds, 'number');

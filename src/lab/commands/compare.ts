@@ -43,6 +43,7 @@ Built-in workloads (default all):
   --batches N         cpu: batches (default ${CPU_DEFAULTS.batches})
   --size N            cpu: numbers in the array (default ${CPU_DEFAULTS.size})
   --lookups K         cpu: lookups per batch (default ${CPU_DEFAULTS.lookups})
+  --share             cpu: the array in shared memory (threads read it without a copy)
   --downloads N       io: downloads (default ${IO_DEFAULTS.batches})
   --latency MS        io: server latency (default ${IO_DEFAULTS.latencyMs})
   --bytes N           io: payload size (default ${IO_DEFAULTS.bytes})
@@ -72,6 +73,7 @@ const FLAGS = {
   size: { type: 'string' },
   lookups: { type: 'string' },
   seed: { type: 'string' },
+  share: { type: 'boolean' },
   downloads: { type: 'string' },
   latency: { type: 'string' },
   bytes: { type: 'string' },
@@ -108,7 +110,7 @@ function compareCpu(
     size: intFlag(values, 'size', CPU_DEFAULTS.size),
     lookups: intFlag(values, 'lookups', CPU_DEFAULTS.lookups),
     seed: intFlag(values, 'seed', CPU_DEFAULTS.seed, 0),
-    share: false,
+    share: values.share === true,
   };
   return async (bar, step) => {
     const runs = await runCpuMatrix(models, workers, spec, (label, f) =>
@@ -118,7 +120,7 @@ function compareCpu(
       runs,
       section: {
         title: 'CPU-bound: searching a big array',
-        setup: `${spec.batches} batches of ${spec.lookups} lookups in ${spec.size.toLocaleString('en')} numbers; workers ${workers.join(', ')}`,
+        setup: `${spec.batches} batches of ${spec.lookups} lookups in ${spec.size.toLocaleString('en')} numbers${spec.share ? ' in shared memory' : ''}; workers ${workers.join(', ')}`,
         table: recordsTable('cpu', runs),
         charts: [speedupChart(runs, 'cpu'), activityChart(runs, 'cpu')],
         verdict: cpuVerdict(runs),

@@ -1,7 +1,6 @@
-import { choiceFlag, intFlag, parseCommandArgs, UsageError } from '../args.ts';
+import { choiceFlag, intFlag, parseCommandArgs } from '../args.ts';
 import { CPU_DEFAULTS, defaultWorkers } from '../experiments/defaults.ts';
 import { CPU_MODELS } from '../experiments/models.ts';
-import { SHARE_AVAILABLE } from '../experiments/share.ts';
 import type { CpuOutcome, CpuSpec } from '../experiments/spec.ts';
 import { type Measurement, runMeasured } from '../measure/run-measured.ts';
 import { formatBytes, formatRatio, formatSeconds, storySeconds } from '../render/format.ts';
@@ -28,22 +27,18 @@ Options:
   --size N         numbers in the searched array (default ${CPU_DEFAULTS.size})
   --lookups K      numbers looked up per batch (default ${CPU_DEFAULTS.lookups})
   --seed N         random seed (default ${CPU_DEFAULTS.seed})
-  --share          threads read the array from shared memory instead of a copy
+  --share          put the array in shared memory once (concur's sharedArray): thread tasks
+                   read it without a copy; process tasks still get a copy each
   --skip-baseline  do not run sequential first to compute the speedup
   --json           print the result as JSON on stdout
   -h, --help       show this help
 
-JSON fields: command, model, workers, batches, size, lookups, count, seconds,
+JSON fields: command, model, workers, batches, size, lookups, share, count, seconds,
 sequentialSeconds, speedup, cpuSeconds, coresUsed, cores, peakRssBytes.`;
 
 export function cpuSpecFrom(values: Record<string, string | boolean | undefined>): CpuSpec {
   const share = values.share === true;
   const model = choiceFlag(values, 'model', CPU_MODELS, 'sequential');
-  if (share && !SHARE_AVAILABLE) {
-    throw new UsageError(
-      "--share needs concur's shared-array support (the sync and shared-memory issue), which has not landed yet; run without --share",
-    );
-  }
   return {
     kind: 'cpu',
     model,
@@ -106,6 +101,7 @@ export const cpuCommand: Command = {
           batches: spec.batches,
           size: spec.size,
           lookups: spec.lookups,
+          share: spec.share,
           count: run.outcome.count,
           seconds: run.seconds,
           sequentialSeconds: sequentialSeconds ?? null,

@@ -1,11 +1,10 @@
-/**
- * `--share`: puts the big array in shared memory once so thread tasks read it
- * without a copy. It needs the shared-array helper of concur's sync module.
- */
-export const SHARE_AVAILABLE = false;
+import { sharedArray } from '../../index.ts';
 
-export function shareHaystack(_haystack: number[]): number[] {
-  throw new Error(
-    "--share needs concur's shared-array support (the sync and shared-memory issue), which is not on this branch yet",
-  );
+/**
+ * `--share`: the big array goes into shared memory once (concur's `sharedArray`), so
+ * thread tasks read it without a copy. A child process cannot share memory: process
+ * tasks still receive a copy each, as the story's processes do.
+ */
+export function shareHaystack(haystack: number[]): Float64Array {
+  return sharedArray(haystack);
 }
