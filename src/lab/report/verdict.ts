@@ -15,14 +15,30 @@ function withWorkers(r: RunRecord | undefined): string {
   return `${x(r)} with ${r.workers} worker${r.workers === 1 ? '' : 's'}`;
 }
 
-/** CPU-bound sequential code keeps one core busy; if it got less, other programs took the rest. */
+/**
+ * CPU-bound sequential code keeps one core busy, and N workers up to N cores; a run that
+ * got much less was waiting for CPU that other programs held.
+ */
 function loadNote(runs: RunRecord[]): string | undefined {
   const sequential = runs.find((r) => r.model === 'sequential');
-  if (sequential === undefined || sequential.coresUsed >= 0.85) return undefined;
-  return (
-    `Other programs were using the CPU: sequential code got only ${sequential.coresUsed.toFixed(2)} of a core, ` +
-    'so these numbers understate this machine; rerun it idle.'
-  );
+  if (sequential !== undefined && sequential.coresUsed < 0.85) {
+    return (
+      `Other programs were using the CPU: sequential code got only ${sequential.coresUsed.toFixed(2)} of a core, ` +
+      'so these numbers understate this machine; rerun it idle.'
+    );
+  }
+  const starved = runs
+    .filter((r) => r.workers !== null && r.workers >= 2)
+    .map((r) => ({ r, share: r.coresUsed / Math.min(r.workers ?? 1, r.cores) }))
+    .sort((a, b) => a.share - b.share)[0];
+  if (starved !== undefined && starved.share < 0.6) {
+    const { r } = starved;
+    return (
+      `${r.label} kept only ${r.coresUsed.toFixed(2)} of ${Math.min(r.workers ?? 1, r.cores)} cores busy: ` +
+      'its workers waited for CPU that other programs held (see the per-core chart); rerun it idle.'
+    );
+  }
+  return undefined;
 }
 
 /** A short verdict on the CPU-bound runs, computed from what was measured. */
