@@ -5,6 +5,7 @@ import {
   CancelledError,
   type Future,
   InvalidArgumentError,
+  type SettledFuture,
   TimeoutError,
   wait,
 } from '../../src/index.ts';
@@ -20,10 +21,8 @@ export function futureTests(ctx: SuiteContext): void {
           ex.submit(throwError, 'RangeError', 'x'),
           ex.submit(add, 2, 2),
         ];
-        const seen: Future<unknown>[] = [];
-        // TypeScript types for-await elements as Awaited<T>, which unwraps the thenable Future.
-        for await (const yielded of asCompleted(futures)) {
-          const future = yielded as unknown as Future<unknown>;
+        const seen: SettledFuture<unknown>[] = [];
+        for await (const future of asCompleted(futures)) {
           assert.equal(future.done, true);
           seen.push(future);
         }
@@ -39,7 +38,7 @@ export function futureTests(ctx: SuiteContext): void {
           const slow = ex.submit(gate, scratch.path('slow'), 'slow');
           const fast = ex.submit(add, 1, 1);
           const it = asCompleted<unknown>([slow, fast]);
-          const fallback = setTimeout(() => scratch.open('slow'), 10_000);
+          const fallback = setTimeout(() => scratch.open('slow'), 20_000);
           const first = await it.next();
           scratch.open('slow');
           clearTimeout(fallback);

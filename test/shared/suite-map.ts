@@ -95,7 +95,7 @@ export function mapTests(ctx: SuiteContext): void {
             { ordered: false, chunksize: 1 },
           );
           // If the map wrongly waits for 'a', open it anyway so the assertion fails instead of hanging.
-          const fallback = setTimeout(() => scratch.open('a'), 10_000);
+          const fallback = setTimeout(() => scratch.open('a'), 20_000);
           const first = await it.next();
           scratch.open('a');
           clearTimeout(fallback);
