@@ -1,0 +1,101 @@
+import { type ParseArgsConfig, parseArgs } from 'node:util';
+
+/** A bad flag or value: the CLI prints its one-line message and exits with code 2. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+  readonly code = 'CONCUR_LAB_USAGE';
+}
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+export type Values = Record<string, string | boolean | undefined>;
+
+export interface Parsed {
+  values: Values;
+  positionals: string[];
+  /** Arguments after a `--`, passed through untouched. */
+  rest: string[];
+}
+
+/** parseArgs in strict mode, with `--help` on every command and errors as UsageError. */
+export function parseCommandArgs(argv: string[], options: Options, maxPositionals: number): Parsed {
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      options: { ...options, help: { type: 'boolean', short: 'h' } },
+      allowPositionals: true,
+      strict: true,
+      tokens: true,
+    });
+  } catch (error) {
+    const { code, message } = error as { code?: string; message: string };
+    const option = /'(-[^']*)'/.exec(message)?.[1];
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && option !== undefined) {
+      throw new UsageError(`unknown option '${option}'`);
+    }
+    throw new UsageError(message.split('\n')[0] ?? message);
+  }
+  const terminator = parsed.tokens?.find((t) => t.kind === 'option-terminator');
+  const rest = terminator === undefined ? [] : argv.slice(terminator.index + 1);
+  const positionals = parsed.positionals.slice(0, parsed.positionals.length - rest.length);
+  if (positionals.length > maxPositionals && parsed.values.help !== true) {
+    throw new UsageError(`unexpected argument '${positionals[maxPositionals]}'`);
+  }
+  return { values: parsed.values as Values, positionals, rest };
+}
+
+function shown(value: unknown): string {
+  return typeof value === 'string' ? `'${value}'` : String(value);
+}
+
+export function intFlag(values: Values, name: string, fallback: number, min = 1): number {
+  const raw = values[name];
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (typeof raw !== 'string' || !/^\d+$/.test(raw) || !Number.isSafeInteger(n) || n < min) {
+    throw new UsageError(`--${name} must be an integer from ${min} and up, got ${shown(raw)}`);
+  }
+  return n;
+}
+
+export function intListFlag(values: Values, name: string, fallback: number[]): number[] {
+  const raw = values[name];
+  if (raw === undefined) return fallback;
+  const parts = String(raw).split(',');
+  if (parts.some((p) => !/^\d+$/.test(p) || Number(p) < 1)) {
+    throw new UsageError(
+      `--${name} must be a comma-separated list of integers from 1 and up, got ${shown(raw)}`,
+    );
+  }
+  return parts.map(Number);
+}
+
+export function choiceFlag<T extends string>(
+  values: Values,
+  name: string,
+  allowed: readonly T[],
+  fallback: T,
+): T {
+  const raw = values[name];
+  if (raw === undefined) return fallback;
+  if (!(allowed as readonly unknown[]).includes(raw)) {
+    throw new UsageError(`--${name} must be one of ${allowed.join(', ')}, got ${shown(raw)}`);
+  }
+  return raw as T;
+}
+
+export function choiceListFlag<T extends string>(
+  values: Values,
+  name: string,
+  allowed: readonly T[],
+  fallback: readonly T[],
+): T[] {
+  const raw = values[name];
+  if (raw === undefined) return [...fallback];
+  const parts = String(raw).split(',');
+  const bad = parts.find((p) => !(allowed as readonly string[]).includes(p));
+  if (bad !== undefined) {
+    throw new UsageError(`--${name} takes a list of ${allowed.join(', ')}, got ${shown(bad)}`);
+  }
+  return parts as T[];
+}

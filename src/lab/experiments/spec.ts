@@ -1,0 +1,68 @@
+import type { CpuModel, IoModel, TaskModel } from './models.ts';
+
+/** What a measured child process is asked to run. */
+export type ExperimentSpec = CpuSpec | IoSpec | TaskSpec;
+
+export interface CpuSpec {
+  kind: 'cpu';
+  model: CpuModel;
+  workers: number;
+  batches: number;
+  size: number;
+  lookups: number;
+  seed: number;
+  share: boolean;
+}
+
+export interface IoSpec {
+  kind: 'io';
+  model: IoModel;
+  workers: number;
+  atOnce: number;
+  concurrencyPerWorker: number;
+  urls: string[];
+}
+
+export interface TaskSpec {
+  kind: 'task';
+  model: TaskModel;
+  workers: number;
+  chunksize: number | 'auto';
+  /** Absolute path of the module that exports the task. */
+  modulePath: string;
+  exportName: string;
+  inputsPath: string;
+}
+
+export interface CpuOutcome {
+  /** Lookups found, summed over batches: the same under every model. */
+  count: number;
+}
+
+export interface IoOutcome {
+  downloads: number;
+  bytes: number;
+  errors: number;
+  /** A few distinct error messages, for the reader. */
+  errorSamples: string[];
+}
+
+export interface TaskOutcome {
+  items: number;
+  /** JSON of the results, to check every model computed the same thing. */
+  digest: string;
+}
+
+export type ExperimentOutcome = CpuOutcome | IoOutcome | TaskOutcome;
+
+/** Messages from the measured child. */
+export type ChildMessage =
+  | { type: 'progress'; done: number; total: number }
+  | {
+      type: 'result';
+      outcome: ExperimentOutcome;
+      seconds: number;
+      cpuSeconds: number;
+      maxRssBytes: number;
+    }
+  | { type: 'error'; message: string };

@@ -1,0 +1,183 @@
+import type { TopLevelSpec } from 'vega-lite';
+import type { RunRecord } from '../experiments/run-record.ts';
+
+export interface ChartSpec {
+  id: string;
+  title: string;
+  /** One sentence under the chart: how to read it. */
+  caption: string;
+  spec: TopLevelSpec;
+}
+
+const MIB = 1024 * 1024;
+
+// One colour per model in every chart, so a model reads the same across the report.
+const MODELS = [
+  'sequential',
+  'async',
+  'async-gather',
+  'async-blocking',
+  'async-limited',
+  'thread',
+  'process',
+];
+const PALETTE = ['#7f7f7f', '#4c78a8', '#72b7b2', '#e45756', '#54a24b', '#f58518', '#b279a2'];
+function modelColor(runs: RunRecord[]) {
+  const present = MODELS.filter((m) => runs.some((r) => r.model === m));
+  return {
+    field: 'model',
+    type: 'nominal',
+    scale: { domain: present, range: present.map((m) => PALETTE[MODELS.indexOf(m)]!) },
+  } as const;
+}
+const FONT = { config: { font: 'sans-serif', view: { stroke: '#ddd' } } } as const;
+
+export function speedupChart(runs: RunRecord[], workload: string): ChartSpec {
+  const cores = runs[0]?.cores ?? 1;
+  const maxWorkers = Math.max(1, ...runs.map((r) => r.workers ?? 1));
+  const values = runs
+    .filter((r) => r.speedup !== null)
+    .map((r) => ({ model: r.model, workers: r.workers ?? 1, speedup: r.speedup, label: r.label }));
+  const ticks = [...new Set([1, ...runs.map((r) => r.workers ?? 1)])].sort((a, b) => a - b);
+  const ideal = Array.from({ length: maxWorkers }, (_, i) => ({
+    workers: i + 1,
+    speedup: Math.min(i + 1, cores),
+  }));
+  return {
+    id: `${workload}-speedup`,
+    title: 'Speedup over sequential against workers',
+    caption: `Higher is better. The dashed line is the most ${cores} cores allow; models without workers sit at 1 worker.`,
+    spec: {
+      ...FONT,
+      width: 480,
+      height: 280,
+      layer: [
+        {
+          data: { values: ideal },
+          mark: { type: 'line', strokeDash: [4, 4], color: '#999' },
+          encoding: {
+            x: { field: 'workers', type: 'quantitative', scale: { type: 'log', base: 2 } },
+            y: { field: 'speedup', type: 'quantitative' },
+          },
+        },
+        {
+          data: { values },
+          mark: { type: 'line', point: { size: 60 } },
+          encoding: {
+            x: {
+              field: 'workers',
+              type: 'quantitative',
+              title: 'workers',
+              scale: { type: 'log', base: 2 },
+              axis: { values: ticks, format: 'd' },
+            },
+            y: { field: 'speedup', type: 'quantitative', title: 'speedup (x)' },
+            color: modelColor(runs),
+            tooltip: [{ field: 'label' }, { field: 'speedup', format: '.2f' }],
+          },
+        },
+      ],
+    },
+  };
+}
+
+export function activityChart(runs: RunRecord[], workload: string): ChartSpec {
+  const values = runs.flatMap((r) =>
+    r.timeline.flatMap((s) => [
+      ...s.cores.map((busy, core) => ({
+        run: r.label,
+        t: s.t,
+        core: `core ${core}`,
+        busy: busy * 100,
+      })),
+      { run: r.label, t: s.t, core: 'this run', busy: (100 * s.run) / Math.max(1, s.cores.length) },
+    ]),
+  );
+  return {
+    id: `${workload}-activity`,
+    title: 'CPU use per core during each run',
+    caption:
+      "The Activity Monitor view: each core of the machine (other programs included), sampled every 100 ms from /proc/stat, and the run's own process tree (dashed) as a share of all cores.",
+    spec: {
+      ...FONT,
+      data: { values },
+      facet: {
+        row: { field: 'run', type: 'nominal', title: null, sort: runs.map((r) => r.label) },
+      },
+      spec: {
+        width: 480,
+        height: 50,
+        mark: { type: 'line', interpolate: 'step-after' },
+        encoding: {
+          x: { field: 't', type: 'quantitative', title: 'seconds into the run' },
+          y: { field: 'busy', type: 'quantitative', title: 'busy %', scale: { domain: [0, 100] } },
+          color: { field: 'core', type: 'nominal', title: null },
+          strokeDash: {
+            condition: { test: "datum.core === 'this run'", value: [4, 2] },
+            value: [1, 0],
+          },
+        },
+      },
+      resolve: { scale: { x: 'independent' } },
+    },
+  };
+}
+
+export function memoryChart(runs: RunRecord[]): ChartSpec {
+  const values = runs.map((r) => ({
+    workload: r.workload,
+    run: r.label,
+    model: r.model,
+    mib: r.peakRssBytes / MIB,
+  }));
+  return {
+    id: 'memory',
+    title: 'Peak memory of the whole process tree',
+    caption:
+      'Resident memory of the run and every thread and process it started; each process holds its own copy of the data.',
+    spec: {
+      ...FONT,
+      data: { values },
+      facet: { row: { field: 'workload', type: 'nominal', title: null } },
+      spec: {
+        width: 420,
+        mark: 'bar',
+        encoding: {
+          y: { field: 'run', type: 'nominal', title: null, sort: null },
+          x: { field: 'mib', type: 'quantitative', title: 'peak RSS (MiB)' },
+          color: modelColor(runs),
+        },
+      },
+      resolve: { scale: { y: 'independent' } },
+    },
+  };
+}
+
+export function idealChart(runs: RunRecord[]): ChartSpec {
+  const values = runs.flatMap((r) => [
+    { run: r.label, kind: 'measured', seconds: r.seconds },
+    ...(r.idealSeconds == null ? [] : [{ run: r.label, kind: 'ideal', seconds: r.idealSeconds }]),
+  ]);
+  return {
+    id: 'io-ideal',
+    title: 'I/O models against their ideal time',
+    caption:
+      'Ideal = ceil(downloads / downloads at once) x latency; a blocking client allows one at a time.',
+    spec: {
+      ...FONT,
+      width: 420,
+      data: { values },
+      mark: 'bar',
+      encoding: {
+        y: { field: 'run', type: 'nominal', title: null, sort: null },
+        yOffset: { field: 'kind' },
+        x: { field: 'seconds', type: 'quantitative', title: 'seconds' },
+        color: {
+          field: 'kind',
+          type: 'nominal',
+          scale: { domain: ['measured', 'ideal'], range: ['#4c78a8', '#bbb'] },
+        },
+      },
+    },
+  };
+}

@@ -1,0 +1,152 @@
+import type { RunRecord } from '../experiments/run-record.ts';
+import { formatSeconds } from '../render/format.ts';
+
+function best(runs: RunRecord[], models: readonly string[]): RunRecord | undefined {
+  return runs.filter((r) => models.includes(r.model)).sort((a, b) => a.seconds - b.seconds)[0];
+}
+
+function x(r: RunRecord | undefined): string {
+  return r?.speedup == null ? 'n/a' : `${r.speedup.toFixed(2)}x`;
+}
+
+function withWorkers(r: RunRecord | undefined): string {
+  if (r === undefined) return 'not run';
+  if (r.workers === null) return x(r);
+  return `${x(r)} with ${r.workers} worker${r.workers === 1 ? '' : 's'}`;
+}
+
+/**
+ * CPU-bound sequential code keeps one core busy, and N workers up to N cores; a run that
+ * got much less was waiting for CPU that other programs held.
+ */
+function loadNote(runs: RunRecord[]): string | undefined {
+  const sequential = runs.find((r) => r.model === 'sequential');
+  if (sequential !== undefined && sequential.coresUsed < 0.85) {
+    return (
+      `Other programs were using the CPU: sequential code got only ${sequential.coresUsed.toFixed(2)} of a core, ` +
+      'so these numbers understate this machine; rerun it idle.'
+    );
+  }
+  const starved = runs
+    .filter((r) => r.workers !== null && r.workers >= 2)
+    .map((r) => ({ r, share: r.coresUsed / Math.min(r.workers ?? 1, r.cores) }))
+    .sort((a, b) => a.share - b.share)[0];
+  if (starved !== undefined && starved.share < 0.6) {
+    const { r } = starved;
+    return (
+      `${r.label} kept only ${r.coresUsed.toFixed(2)} of ${Math.min(r.workers ?? 1, r.cores)} cores busy: ` +
+      'its workers waited for CPU that other programs held (see the per-core chart); rerun it idle.'
+    );
+  }
+  return undefined;
+}
+
+/** A short verdict on the CPU-bound runs, computed from what was measured. */
+export function cpuVerdict(runs: RunRecord[]): string {
+  const cores = runs[0]?.cores ?? 1;
+  const fastest = best(
+    runs,
+    runs.map((r) => r.model),
+  );
+  const proc = best(runs, ['process']);
+  const thread = best(runs, ['thread']);
+  const coroutines = best(runs, ['async', 'async-gather']);
+  const parts = [
+    `CPU-bound on ${cores} cores: processes reached ${withWorkers(proc)}, threads ${withWorkers(thread)}, coroutines ${x(coroutines)}.`,
+  ];
+  if (fastest !== undefined) {
+    parts.push(
+      `Fastest: ${fastest.label}, ${formatSeconds(fastest.seconds)} (${x(fastest)}), keeping ${fastest.coresUsed.toFixed(2)} of ${cores} cores busy.`,
+    );
+  }
+  if (coroutines?.speedup != null && coroutines.speedup < 1.2) {
+    parts.push('Coroutines share one thread, so they cannot speed up CPU-bound work.');
+  }
+  if (
+    thread?.speedup != null &&
+    proc?.speedup != null &&
+    thread.speedup > 1.2 &&
+    thread.speedup >= proc.speedup * 0.8
+  ) {
+    parts.push("Node's worker threads have no GIL: here they scaled like processes.");
+  }
+  const pools = runs.filter((r) => r.workers !== null && r.workers > cores);
+  const atCores = runs.filter((r) => r.workers === cores);
+  if (pools.length > 0 && atCores.length > 0) {
+    const over = Math.min(...pools.map((r) => r.seconds));
+    const at = Math.min(...atCores.map((r) => r.seconds));
+    if (over >= at * 0.95)
+      parts.push(
+        `More workers than cores did not help (${formatSeconds(over)} against ${formatSeconds(at)}).`,
+      );
+  }
+  const note = loadNote(runs);
+  if (note !== undefined) parts.push(note);
+  const counts = new Set(runs.map((r) => r.count));
+  parts.push(
+    counts.size === 1
+      ? `Every model found the same ${[...counts][0]} numbers.`
+      : 'Models disagreed on the count: a bug.',
+  );
+  return parts.join(' ');
+}
+
+/** A short verdict on the I/O-bound runs. */
+export function ioVerdict(runs: RunRecord[]): string {
+  const get = (model: string) => best(runs, [model]);
+  const describe = (r: RunRecord | undefined): string =>
+    r === undefined
+      ? 'not run'
+      : `${formatSeconds(r.seconds)}${r.idealSeconds == null ? '' : ` (ideal ${formatSeconds(r.idealSeconds)})`}`;
+  const sequential = get('sequential');
+  const blocking = get('async-blocking');
+  const parts = [
+    `I/O-bound: sequential took ${describe(sequential)}, async (non-blocking fetch) ${describe(get('async'))}, ` +
+      `async-limited ${describe(get('async-limited'))}, threads ${describe(get('thread'))}, processes ${describe(get('process'))}, ` +
+      `async with a blocking client ${describe(blocking)}.`,
+  ];
+  if (blocking !== undefined && sequential !== undefined) {
+    parts.push(
+      blocking.seconds >= sequential.seconds * 0.8
+        ? 'A blocking client inside async functions gained nothing over sequential: each call froze the event loop.'
+        : 'The blocking client was faster than sequential here, which the model does not predict: check the machine load.',
+    );
+  }
+  const fastest = best(
+    runs,
+    runs.map((r) => r.model),
+  );
+  if (fastest !== undefined)
+    parts.push(`Fastest: ${fastest.label} (${x(fastest)} over sequential).`);
+  const errors = runs.reduce((n, r) => n + (r.errors ?? 0), 0);
+  const complete = runs.every((r) => r.expectedBytes == null || r.bytes === r.expectedBytes);
+  parts.push(
+    errors === 0 && complete ? 'Every byte arrived in every run.' : `${errors} downloads failed.`,
+  );
+  return parts.join(' ');
+}
+
+/** The recommendation for the user's own task. */
+export function taskVerdict(runs: RunRecord[], taskName: string): string {
+  const fastest = best(
+    runs,
+    runs.map((r) => r.model),
+  );
+  if (fastest === undefined) return 'No run finished.';
+  const mismatch = runs.filter((r) => r.sameResults === false).map((r) => r.label);
+  const chunk =
+    fastest.chunksize === undefined || fastest.workers === null
+      ? ''
+      : `, chunksize ${fastest.chunksize}`;
+  const parts = [
+    `${taskName}: fastest was ${fastest.model}${fastest.workers === null ? '' : ` with ${fastest.workers} workers`}${chunk}, ` +
+      `${formatSeconds(fastest.seconds)}, ${x(fastest)} against sequential.`,
+  ];
+  if (fastest.model === 'sequential')
+    parts.push('Going parallel did not pay for this task and these inputs.');
+  if (mismatch.length > 0)
+    parts.push(`Results differed from sequential under: ${mismatch.join(', ')}.`);
+  const note = loadNote(runs);
+  if (note !== undefined) parts.push(note);
+  return parts.join(' ');
+}
