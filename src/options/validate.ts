@@ -92,3 +92,8 @@ export function checkObject(name: string, value: unknown): object {
   }
   return value;
 }
+
+/** Drops a trailing period, so a quoted message can be followed by our own sentence. */
+export function trimPeriod(message: string): string {
+  return message.endsWith('.') ? message.slice(0, -1) : message;
+}

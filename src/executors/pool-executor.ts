@@ -1,0 +1,51 @@
+import type { Job } from '../job/job.ts';
+import { Pool } from '../pool/pool.ts';
+import type { ResolvedPoolOptions } from '../pool/pool-options.ts';
+import type { RuntimeAdapter } from '../runtime/runtime.ts';
+import { BaseExecutor } from './base-executor.ts';
+
+/** An executor whose scheduler is a pool of workers of one runtime. */
+export abstract class PoolExecutor extends BaseExecutor {
+  readonly #pool: Pool;
+  readonly batchesItems = true;
+
+  protected constructor(runtime: RuntimeAdapter, options: ResolvedPoolOptions) {
+    super(options.maxQueue);
+    this.#pool = new Pool(runtime, options, {
+      started: (job) => this.jobStarted(job),
+      fulfilled: (job, value) => this.jobFulfilled(job, value),
+      rejected: (job, error) => this.jobRejected(job, error),
+    });
+  }
+
+  get capacity(): number {
+    return this.#pool.capacity;
+  }
+  protected get queuedCount(): number {
+    return this.#pool.queued;
+  }
+  protected get busyWorkers(): number {
+    return this.#pool.busyWorkers;
+  }
+  protected get liveWorkers(): number {
+    return this.#pool.liveWorkers;
+  }
+  protected enqueue(job: Job): void {
+    this.#pool.enqueue(job);
+  }
+  protected dequeue(job: Job): void {
+    this.#pool.dequeue(job);
+  }
+  protected interrupt(job: Job, reason: Error): void {
+    this.#pool.interrupt(job, reason);
+  }
+  protected takeQueued(): Job[] {
+    return this.#pool.takeQueued();
+  }
+  protected drained(): Promise<void> {
+    return this.#pool.drained();
+  }
+  protected close(force: boolean): Promise<void> {
+    return this.#pool.close(force);
+  }
+}

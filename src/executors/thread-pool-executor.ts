@@ -1,0 +1,17 @@
+import { resolvePoolOptions, type ThreadPoolOptions } from '../pool/pool-options.ts';
+import { ThreadRuntime } from '../runtime/thread-runtime.ts';
+import { PoolExecutor } from './pool-executor.ts';
+
+/**
+ * Runs tasks in a pool of worker threads. On Node, unlike CPython, threads run
+ * JavaScript in parallel (each has its own V8 isolate, no GIL): the right model for
+ * CPU-bound work, with less start-up time and memory than processes.
+ */
+export class ThreadPoolExecutor extends PoolExecutor {
+  readonly kind = 'thread' as const;
+
+  constructor(options: ThreadPoolOptions = {}) {
+    const resolved = resolvePoolOptions('ThreadPoolExecutor', options, ['resourceLimits']);
+    super(new ThreadRuntime({ resourceLimits: options.resourceLimits }), resolved);
+  }
+}

@@ -1,0 +1,34 @@
+import { serialize } from 'node:v8';
+import { type Job, JobMode } from '../job/job.ts';
+import { describeValue, trimPeriod } from '../options/validate.ts';
+import type { RuntimeName } from '../runtime/wire.ts';
+
+function fails(value: unknown, runtime: RuntimeName): unknown {
+  try {
+    // Threads use structured clone; processes use the v8 serializer ('advanced' IPC).
+    if (runtime === 'thread') structuredClone(value);
+    else serialize(value);
+    return undefined;
+  } catch (error) {
+    return error ?? new Error('cannot be serialized');
+  }
+}
+
+/** Names the argument (or map item) of a job that cannot be sent to a worker, and why. */
+export function describeCloneFailure(job: Job, runtime: RuntimeName, error: unknown): string {
+  const name = job.task.taskName;
+  const hint =
+    'Send plain data (numbers, strings, arrays, plain objects, typed arrays, Map, Set, Date); ' +
+    'functions, class instances with methods, sockets and symbols cannot cross to a worker.';
+  const items = job.payload;
+  for (let i = 0; i < items.length; i++) {
+    const problem = fails(items[i], runtime);
+    if (problem === undefined) continue;
+    const what =
+      job.mode === JobMode.Call
+        ? `Argument ${i} of task \`${name}\``
+        : `Item ${i} of this map chunk of task \`${name}\``;
+    return `${what}, ${describeValue(items[i])}, cannot be sent to a ${runtime} worker: ${trimPeriod(String((problem as Error).message ?? problem))}. ${hint}`;
+  }
+  return `The arguments of task \`${name}\` cannot be sent to a ${runtime} worker: ${trimPeriod(String((error as Error)?.message ?? error))}. ${hint}`;
+}

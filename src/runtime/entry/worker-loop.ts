@@ -1,0 +1,291 @@
+import { encodeError } from '../../errors/error-codec.ts';
+import { DataCloneError } from '../../errors/errors.ts';
+import { ChunkFailure, JobMode } from '../../job/job.ts';
+import { trimPeriod } from '../../options/validate.ts';
+import type { AnyTask } from '../../task/task.ts';
+import { LazyTaskContext } from '../../task/task-context.ts';
+import { loadTask } from '../load-task.ts';
+import { type FromWorker, ResultStatus, type ToWorker, type WorkerSetup } from '../protocol.ts';
+import { decodeArgs, hasEnvelope, type RuntimeName, type WireHost } from '../wire.ts';
+
+/** How a worker entry talks to its parent; one implementation per runtime. */
+export interface WorkerTransport {
+  readonly runtime: RuntimeName;
+  /** Sends a message; throws if it cannot be serialized. */
+  post(message: FromWorker): void;
+  /** Records that `count` jobs have started, where the parent can read it even if we die next. */
+  markStarted(count: number): void;
+}
+
+type Loaded = AnyTask | { failed: unknown };
+type TaskSlot = Loaded | Promise<Loaded>;
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    value !== null &&
+    (typeof value === 'object' || typeof value === 'function') &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
+}
+
+/** Encoded outcome of a chunk that failed at one item. */
+export interface EncodedChunkFailure {
+  chunkFailure: { index: number; values: unknown[]; error: unknown };
+}
+
+/**
+ * The worker side of the pool, shared by thread and process entries: loads
+ * tasks, runs jobs in arrival order with at most `concurrency` in flight, and
+ * sends results back in batches.
+ */
+export class WorkerLoop implements WireHost {
+  readonly runtime: RuntimeName;
+  readonly #transport: WorkerTransport;
+  readonly #concurrency: number;
+  readonly #tasks = new Map<number, TaskSlot>();
+  #jobs: unknown[] = [];
+  #head = 0;
+  #running = 0;
+  #started = 0;
+  #results: unknown[] = [];
+  #flushQueued = false;
+  #waitingForLoad = false;
+  #nextRequest = 1;
+  readonly #requests = new Map<
+    number,
+    { resolve: (v: unknown) => void; reject: (e: unknown) => void }
+  >();
+  // Pool workers are stopped from outside rather than signalled, so one context serves every job.
+  readonly #context = new LazyTaskContext();
+
+  constructor(transport: WorkerTransport, setup: WorkerSetup) {
+    this.runtime = transport.runtime;
+    this.#transport = transport;
+    this.#concurrency = setup.concurrency;
+  }
+
+  /** Runs the initializer, then tells the parent it is ready (or why it could not start). */
+  async start(setup: WorkerSetup): Promise<void> {
+    if (setup.initializer !== undefined) {
+      try {
+        const { url, name, args } = setup.initializer;
+        const init = await loadTask(url, name);
+        await init.fn.apply(this.#context, await decodeArgs(args, this));
+      } catch (error) {
+        this.#transport.post({ fail: encodeError(error) });
+        return;
+      }
+    }
+    this.#transport.post({ ready: 1 });
+  }
+
+  onMessage(message: ToWorker): void {
+    if ('j' in message) {
+      if (message.d !== undefined) this.#define(message.d);
+      if (this.#head === this.#jobs.length) {
+        this.#jobs = message.j;
+        this.#head = 0;
+      } else {
+        for (const item of message.j) this.#jobs.push(item);
+      }
+      this.#pump();
+    } else if ('a' in message) {
+      const pending = this.#requests.get(message.a);
+      if (pending === undefined) return;
+      this.#requests.delete(message.a);
+      if (message.ok) pending.resolve(message.v);
+      else pending.reject(message.v);
+    }
+  }
+
+  request(channel: string, message: unknown): Promise<unknown> {
+    const id = this.#nextRequest++;
+    return new Promise((resolve, reject) => {
+      this.#requests.set(id, { resolve, reject });
+      this.#transport.post({ q: id, c: channel, m: message });
+    });
+  }
+
+  #define(defs: unknown[]): void {
+    for (let i = 0; i < defs.length; i += 3) {
+      const ref = defs[i] as number;
+      const loading = loadTask(defs[i + 1] as string, defs[i + 2] as string).then(
+        (task) => task,
+        (error: unknown) => ({ failed: error }),
+      );
+      this.#tasks.set(ref, loading);
+      loading.then((loaded) => this.#tasks.set(ref, loaded));
+    }
+  }
+
+  #pump(): void {
+    const jobs = this.#jobs;
+    while (this.#running < this.#concurrency && this.#head < jobs.length) {
+      const slot = this.#tasks.get(jobs[this.#head + 1] as number);
+      if (slot === undefined || isThenable(slot)) {
+        // Keep arrival order: wait for this job's module before starting anything after it.
+        if (!this.#waitingForLoad && slot !== undefined) {
+          this.#waitingForLoad = true;
+          (slot as Promise<Loaded>).then(() => {
+            this.#waitingForLoad = false;
+            this.#pump();
+          });
+        }
+        break;
+      }
+      const h = this.#head;
+      const id = jobs[h] as number;
+      const mode = jobs[h + 2] as JobMode;
+      const payload = jobs[h + 3] as unknown[];
+      jobs[h + 3] = undefined;
+      this.#head = h + 4;
+      this.#transport.markStarted(++this.#started);
+      if ('failed' in slot) {
+        this.#push(id, ResultStatus.Error, encodeError(slot.failed), 0);
+        continue;
+      }
+      if (mode === JobMode.Call && hasEnvelope(payload)) {
+        this.#running++;
+        decodeArgs(payload, this).then(
+          (args) => this.#runAsync(id, slot, mode, args),
+          (error: unknown) => this.#settleAsync(id, ResultStatus.Error, encodeError(error), 0),
+        );
+        continue;
+      }
+      this.#run(id, slot, mode, payload);
+    }
+    if (this.#head === jobs.length && this.#head > 0) {
+      this.#jobs = [];
+      this.#head = 0;
+    }
+    this.#flush();
+  }
+
+  #run(id: number, task: AnyTask, mode: JobMode, payload: unknown[]): void {
+    const t0 = performance.now();
+    let value: unknown;
+    try {
+      value =
+        mode === JobMode.Call
+          ? task.fn.apply(this.#context, payload)
+          : this.#runChunk(task, mode, payload);
+    } catch (error) {
+      this.#push(id, ResultStatus.Error, encodeFailure(error), performance.now() - t0);
+      return;
+    }
+    if (isThenable(value)) {
+      this.#running++;
+      value.then(
+        (v) => this.#settleAsync(id, ResultStatus.Ok, v, performance.now() - t0),
+        (error: unknown) =>
+          this.#settleAsync(id, ResultStatus.Error, encodeFailure(error), performance.now() - t0),
+      );
+    } else {
+      this.#push(id, ResultStatus.Ok, value, performance.now() - t0);
+    }
+  }
+
+  #runAsync(id: number, task: AnyTask, mode: JobMode, args: unknown[]): void {
+    this.#running--;
+    this.#run(id, task, mode, args);
+    this.#pump();
+  }
+
+  #runChunk(task: AnyTask, mode: JobMode, items: unknown[]): unknown[] | Promise<unknown[]> {
+    const fn = task.fn;
+    const context = this.#context;
+    const values = new Array<unknown>(items.length);
+    const star = mode === JobMode.StarmapChunk;
+    for (let i = 0; i < items.length; i++) {
+      let value: unknown;
+      try {
+        value = star ? fn.apply(context, items[i] as unknown[]) : fn.call(context, items[i]);
+      } catch (error) {
+        values.length = i;
+        throw new ChunkFailure(i, values, error);
+      }
+      if (isThenable(value)) {
+        values.length = i;
+        return this.#finishChunk(task, mode, items, values, i, value);
+      }
+      values[i] = value;
+    }
+    return values;
+  }
+
+  async #finishChunk(
+    task: AnyTask,
+    mode: JobMode,
+    items: unknown[],
+    values: unknown[],
+    from: number,
+    first: PromiseLike<unknown>,
+  ): Promise<unknown[]> {
+    const star = mode === JobMode.StarmapChunk;
+    for (let i = from; i < items.length; i++) {
+      try {
+        const value =
+          i === from
+            ? first
+            : star
+              ? task.fn.apply(this.#context, items[i] as unknown[])
+              : task.fn.call(this.#context, items[i]);
+        values.push(await value);
+      } catch (error) {
+        throw new ChunkFailure(i, values, error);
+      }
+    }
+    return values;
+  }
+
+  #settleAsync(id: number, status: number, value: unknown, runMs: number): void {
+    this.#running--;
+    this.#push(id, status, value, runMs);
+    if (this.#head < this.#jobs.length) this.#pump();
+    else if (!this.#flushQueued) {
+      this.#flushQueued = true;
+      queueMicrotask(() => {
+        this.#flushQueued = false;
+        this.#flush();
+      });
+    }
+  }
+
+  #push(id: number, status: number, value: unknown, runMs: number): void {
+    this.#results.push(id, status, value, runMs);
+  }
+
+  #flush(): void {
+    const results = this.#results;
+    if (results.length === 0) return;
+    this.#results = [];
+    try {
+      this.#transport.post({ r: results });
+    } catch {
+      // One value could not be serialized: send results one by one and replace the bad ones.
+      for (let i = 0; i < results.length; i += 4) {
+        const one = results.slice(i, i + 4);
+        try {
+          this.#transport.post({ r: one });
+        } catch (error) {
+          const clone = new DataCloneError(
+            `The return value of the task cannot be sent back from a ${this.runtime} worker: ${trimPeriod((error as Error).message)}. ` +
+              'Return plain data (numbers, strings, arrays, plain objects, typed arrays, Map, Set, Date).',
+            { cause: error },
+          );
+          this.#transport.post({ r: [one[0], ResultStatus.Error, encodeError(clone), one[3]] });
+        }
+      }
+    }
+  }
+}
+
+function encodeFailure(error: unknown): unknown {
+  if (error instanceof ChunkFailure) {
+    const failure: EncodedChunkFailure = {
+      chunkFailure: { index: error.index, values: error.values, error: encodeError(error.error) },
+    };
+    return failure;
+  }
+  return encodeError(error);
+}

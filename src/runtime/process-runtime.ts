@@ -1,0 +1,90 @@
+import { type ChildProcess, fork } from 'node:child_process';
+import type { Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import type { ToWorker, WorkerSetup } from './protocol.ts';
+import { entryUrl, type RuntimeAdapter, type WorkerEvents, type WorkerHandle } from './runtime.ts';
+
+const ENTRY = fileURLToPath(entryUrl(import.meta.url, 'process-entry'));
+
+export interface ProcessRuntimeOptions {
+  execArgv: string[] | undefined;
+  env: NodeJS.ProcessEnv | undefined;
+}
+
+type Refable = { ref?: () => void; unref?: () => void };
+
+class ProcessHandle implements WorkerHandle {
+  readonly runtime = 'process' as const;
+  readonly id: number;
+  readonly #child: ChildProcess;
+  readonly #progressPipe: Readable;
+  #started = 0;
+  #partial: Buffer | undefined;
+
+  constructor(setup: WorkerSetup, events: WorkerEvents, options: ProcessRuntimeOptions) {
+    // fd 3 is a pipe on which the child writes, synchronously, how many jobs it has started;
+    // it survives the child's sudden death, so we know which jobs never began.
+    this.#child = fork(ENTRY, [], {
+      serialization: 'advanced',
+      execArgv: options.execArgv ?? process.execArgv,
+      env: options.env ?? process.env,
+      stdio: ['inherit', 'inherit', 'inherit', 'pipe', 'ipc'],
+    });
+    this.id = this.#child.pid ?? -1;
+    this.#progressPipe = this.#child.stdio[3] as Readable;
+    this.#progressPipe.on('data', (chunk: Buffer) => this.#onProgress(chunk));
+    this.#child.on('message', events.message as (m: unknown) => void);
+    this.#child.on('error', events.error);
+    // 'close' (not 'exit') fires once stdio is drained, so the progress count is final.
+    this.#child.on('close', (code, signal) => events.exit(code, signal));
+    this.#child.send({ setup });
+  }
+
+  #onProgress(chunk: Buffer): void {
+    const data = this.#partial === undefined ? chunk : Buffer.concat([this.#partial, chunk]);
+    const whole = data.length - (data.length % 4);
+    if (whole >= 4) this.#started = data.readInt32LE(whole - 4);
+    this.#partial = whole < data.length ? data.subarray(whole) : undefined;
+  }
+
+  send(message: ToWorker): void {
+    if (this.#child.connected) this.#child.send(message);
+  }
+
+  startedCount(): number {
+    return this.#started;
+  }
+
+  stop(): void {
+    if (this.#child.connected) this.#child.send({ x: 1 });
+  }
+
+  kill(): void {
+    this.#child.kill('SIGKILL');
+  }
+
+  ref(): void {
+    this.#child.ref();
+    (this.#child.channel as Refable | undefined)?.ref?.();
+    (this.#progressPipe as Refable).ref?.();
+  }
+
+  unref(): void {
+    this.#child.unref();
+    (this.#child.channel as Refable | undefined)?.unref?.();
+    (this.#progressPipe as Refable).unref?.();
+  }
+}
+
+export class ProcessRuntime implements RuntimeAdapter {
+  readonly name = 'process' as const;
+  readonly #options: ProcessRuntimeOptions;
+
+  constructor(options: ProcessRuntimeOptions) {
+    this.#options = options;
+  }
+
+  spawn(setup: WorkerSetup, events: WorkerEvents): WorkerHandle {
+    return new ProcessHandle(setup, events, this.#options);
+  }
+}

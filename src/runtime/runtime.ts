@@ -1,0 +1,41 @@
+import type { FromWorker, ToWorker, WorkerSetup } from './protocol.ts';
+import type { RuntimeName } from './wire.ts';
+
+/** What the pool sees of one worker, whatever runs it. */
+export interface WorkerHandle {
+  readonly runtime: RuntimeName;
+  /** Thread id or pid. */
+  readonly id: number;
+  /** Sends a message; throws synchronously if it cannot be serialized. */
+  send(message: ToWorker): void;
+  /** How many jobs the worker has started, as far as we know (exact once it has exited). */
+  startedCount(): number;
+  /** Asks the worker to finish and exit. */
+  stop(): void;
+  /** Ends the worker now (a runaway task, an abort). */
+  kill(): void;
+  /** Keep the program alive while this worker has work. */
+  ref(): void;
+  /** Let the program exit while this worker idles. */
+  unref(): void;
+}
+
+export interface WorkerEvents {
+  message(message: FromWorker): void;
+  /** An uncaught error inside the worker, reported before it exits. */
+  error(error: unknown): void;
+  /** The worker is gone, and everything it sent has been received. */
+  exit(exitCode: number | null, signal: string | null): void;
+}
+
+/** One adapter per runtime: worker threads, child processes. */
+export interface RuntimeAdapter {
+  readonly name: RuntimeName;
+  spawn(setup: WorkerSetup, events: WorkerEvents): WorkerHandle;
+}
+
+/** The worker entry next to this module: .ts when concur itself runs from source under tsx. */
+export function entryUrl(fromUrl: string, name: string): URL {
+  const extension = fromUrl.endsWith('.ts') ? '.ts' : '.js';
+  return new URL(`./entry/${name}${extension}`, fromUrl);
+}

@@ -1,0 +1,85 @@
+import { type ResourceLimits, Worker, type WorkerOptions } from 'node:worker_threads';
+import type { ToWorker, WorkerSetup } from './protocol.ts';
+import { entryUrl, type RuntimeAdapter, type WorkerEvents, type WorkerHandle } from './runtime.ts';
+import { resolveTsxApi } from './tsx-loader.ts';
+
+const ENTRY = entryUrl(import.meta.url, 'thread-entry');
+
+/**
+ * When concur itself runs from its TypeScript sources (its own tests), the entry is a
+ * .ts file. Node 20 does not apply `--import tsx` hooks inside worker threads, so a
+ * tiny CommonJS bootstrap registers tsx in the worker before importing the entry.
+ * Built packages (dist/*.js) start the entry directly.
+ */
+function workerTarget(): { target: URL | string; eval: boolean } {
+  if (!ENTRY.pathname.endsWith('.ts')) return { target: ENTRY, eval: false };
+  const tsxApi = resolveTsxApi(import.meta.url);
+  if (tsxApi === undefined) return { target: ENTRY, eval: false };
+  const code =
+    `import(${JSON.stringify(tsxApi)}).then((api) => { api.register(); return import(${JSON.stringify(ENTRY.href)}); })` +
+    '.catch((error) => { process.nextTick(() => { throw error; }); });';
+  return { target: code, eval: true };
+}
+const TARGET = workerTarget();
+
+export interface ThreadRuntimeOptions {
+  resourceLimits: ResourceLimits | undefined;
+}
+
+class ThreadHandle implements WorkerHandle {
+  readonly runtime = 'thread' as const;
+  readonly id: number;
+  readonly #worker: Worker;
+  readonly #progress: Int32Array;
+
+  constructor(setup: WorkerSetup, events: WorkerEvents, options: ThreadRuntimeOptions) {
+    this.#progress = new Int32Array(new SharedArrayBuffer(4));
+    const workerOptions: WorkerOptions = {
+      workerData: { ...setup, progress: this.#progress },
+      eval: TARGET.eval,
+    };
+    if (options.resourceLimits !== undefined) workerOptions.resourceLimits = options.resourceLimits;
+    this.#worker = new Worker(TARGET.target, workerOptions);
+    this.id = this.#worker.threadId;
+    this.#worker.on('message', events.message);
+    this.#worker.on('error', events.error);
+    this.#worker.on('exit', (code) => events.exit(code, null));
+  }
+
+  send(message: ToWorker): void {
+    this.#worker.postMessage(message);
+  }
+
+  startedCount(): number {
+    return Atomics.load(this.#progress, 0);
+  }
+
+  stop(): void {
+    this.#worker.postMessage({ x: 1 });
+  }
+
+  kill(): void {
+    void this.#worker.terminate();
+  }
+
+  ref(): void {
+    this.#worker.ref();
+  }
+
+  unref(): void {
+    this.#worker.unref();
+  }
+}
+
+export class ThreadRuntime implements RuntimeAdapter {
+  readonly name = 'thread' as const;
+  readonly #options: ThreadRuntimeOptions;
+
+  constructor(options: ThreadRuntimeOptions) {
+    this.#options = options;
+  }
+
+  spawn(setup: WorkerSetup, events: WorkerEvents): WorkerHandle {
+    return new ThreadHandle(setup, events, this.#options);
+  }
+}
