@@ -242,6 +242,7 @@ export class QueueExecutor extends BaseExecutor {
   }
 
   #add(entry: Entry): void {
+    this.#listener.track(entry.id);
     const op = this.#listener.ready.then(() =>
       this.#queue.add(jobName(entry.data.task), entry.data, entry.opts),
     );
@@ -253,7 +254,7 @@ export class QueueExecutor extends BaseExecutor {
           return;
         }
         entry.added = true;
-        this.#listener.track(entry.id);
+        this.#listener.confirm(entry.id);
       },
       (error: unknown) => {
         if (entry.dropped) return;

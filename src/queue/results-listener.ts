@@ -27,9 +27,13 @@ export class ResultsListener {
   readonly #queue: Queue;
   readonly #sink: ResultSink;
   readonly #client: Redis;
-  readonly #events: QueueEvents;
-  /** Ids whose job has been added to Redis and has not settled. */
-  readonly #ids = new Set<string>();
+  #events: QueueEvents | undefined;
+  /**
+   * Ids being watched, and whether queue.add() has confirmed them. A worker can take
+   * a job before add() resolves, so events count from the start; only a confirmed
+   * job that is missing from Redis counts as lost.
+   */
+  readonly #ids = new Map<string, boolean>();
   readonly #ready: Promise<void>;
   #timer: NodeJS.Timeout | undefined;
   #reconciling: Promise<void> | undefined;
@@ -56,26 +60,36 @@ export class ResultsListener {
       if (this.#wasReady) this.reconcile();
       this.#wasReady = true;
     });
-    this.#events = new QueueEvents(queueName, {
+    this.#ready = this.#start(queueName, prefix);
+    this.#ready.catch(() => {});
+    this.#timer = setInterval(() => this.reconcile(), reconcileIntervalMs);
+  }
+
+  // QueueEvents starts from '$', the stream's end when its first XREAD arrives, which
+  // can be after a job added meanwhile has started. Starting from the server's
+  // clock now loses nothing that happens after ready resolves.
+  async #start(queueName: string, prefix: string): Promise<void> {
+    const [seconds, micros] = await this.#client.time();
+    const events = new QueueEvents(queueName, {
       connection: this.#client,
       prefix,
       autorun: true,
+      lastEventId: `${Number(seconds) * 1000 + Math.floor(Number(micros) / 1000)}-0`,
     });
-    this.#events.on('error', (error: Error) => {
+    this.#events = events;
+    events.on('error', (error: Error) => {
       this.#lastError = error;
     });
-    this.#events.on('active', ({ jobId }) => {
+    events.on('active', ({ jobId }) => {
       if (this.#ids.has(jobId)) this.#sink.started(jobId);
     });
-    this.#events.on('completed', ({ jobId, returnvalue }) => {
+    events.on('completed', ({ jobId, returnvalue }) => {
       if (this.#ids.delete(jobId)) this.#sink.completed(jobId, returnvalue);
     });
-    this.#events.on('failed', ({ jobId, failedReason }) => {
+    events.on('failed', ({ jobId, failedReason }) => {
       if (this.#ids.has(jobId)) void this.#fetchFailure(jobId, failedReason);
     });
-    this.#ready = this.#events.waitUntilReady().then(() => undefined);
-    this.#ready.catch(() => {});
-    this.#timer = setInterval(() => this.reconcile(), reconcileIntervalMs);
+    await events.waitUntilReady();
   }
 
   /** Resolves once the event stream is being read: add jobs only after this. */
@@ -87,9 +101,14 @@ export class ResultsListener {
     return this.#lastError;
   }
 
-  /** Starts watching a job that has just been added. */
+  /** Starts watching a job that is about to be added. */
   track(id: string): void {
-    this.#ids.add(id);
+    this.#ids.set(id, false);
+  }
+
+  /** Its queue.add() resolved: from now on, missing from Redis means lost. */
+  confirm(id: string): void {
+    if (this.#ids.has(id)) this.#ids.set(id, true);
   }
 
   /** Stops watching (cancelled, aborted, settled elsewhere). */
@@ -122,12 +141,13 @@ export class ResultsListener {
     if (this.#timer !== undefined) clearInterval(this.#timer);
     this.#timer = undefined;
     await this.#reconciling;
-    await this.#events.close().catch(() => {});
+    await this.#ready.catch(() => {});
+    await this.#events?.close().catch(() => {});
     this.#client.disconnect();
   }
 
   async #reconcileAll(): Promise<void> {
-    const ids = [...this.#ids];
+    const ids = [...this.#ids.keys()];
     for (let i = 0; i < ids.length && !this.#closed; i += BATCH) {
       const batch = ids.slice(i, i + BATCH);
       const states = await Promise.all(batch.map((id) => this.#queue.getJobState(id)));
@@ -148,7 +168,7 @@ export class ResultsListener {
             await this.#fetchFailure(id, '');
             break;
           case 'unknown':
-            if (this.#ids.delete(id)) this.#sink.lost(id);
+            if (this.#ids.get(id) === true && this.#ids.delete(id)) this.#sink.lost(id);
             break;
           default:
             break;

@@ -40,7 +40,19 @@ export async function startWorker(
 ): Promise<WorkerProcess> {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', CLI, '--connection', url, '--queue', queue, '--tasks', TASKS, ...FAST, ...extra],
+    [
+      '--import',
+      'tsx',
+      CLI,
+      '--connection',
+      url,
+      '--queue',
+      queue,
+      '--tasks',
+      TASKS,
+      ...FAST,
+      ...extra,
+    ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let stderr = '';
@@ -67,7 +79,11 @@ export async function startWorker(
 }
 
 /** Polls `check` every 20 ms until it returns true; throws after `limitMs` with `what`. */
-export async function until(what: string, check: () => boolean | Promise<boolean>, limitMs = 15_000): Promise<void> {
+export async function until(
+  what: string,
+  check: () => boolean | Promise<boolean>,
+  limitMs = 15_000,
+): Promise<void> {
   const end = Date.now() + limitMs;
   while (!(await check())) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);

@@ -14,7 +14,15 @@ import {
 import { QueueExecutor } from '../../src/queue/index.ts';
 import type { LocalRedis } from '../../src/queue/local-redis.ts';
 import { outside } from '../fixtures/queue/outside.ts';
-import { add, failOn, getHiddenTask, notATask, sleep, square, whoAmI } from '../fixtures/queue/tasks.ts';
+import {
+  add,
+  failOn,
+  getHiddenTask,
+  notATask,
+  sleep,
+  square,
+  whoAmI,
+} from '../fixtures/queue/tasks.ts';
 import { freshQueue, startLocalRedis, startWorker, type WorkerProcess } from './harness.ts';
 
 let redis: LocalRedis;
@@ -63,7 +71,9 @@ describe('QueueExecutor: shared executor behaviour', () => {
       assert.equal(executor.kind, 'queue');
       assert.equal(await executor.submit(add, 2, 3), 5);
       assert.equal(await executor.submit(sleep, 1), undefined);
-      assert.deepEqual(await executor.submit(sleep, 1, { a: [1, 'x', null] }), { a: [1, 'x', null] });
+      assert.deepEqual(await executor.submit(sleep, 1, { a: [1, 'x', null] }), {
+        a: [1, 'x', null],
+      });
       const future = executor.submit(failOn, 7, 7);
       await assert.rejects(future, (error: Error & { code?: string }) => {
         assert.ok(error instanceof RangeError);
@@ -78,11 +88,33 @@ describe('QueueExecutor: shared executor behaviour', () => {
     withCluster('map', async ({ executor }) => {
       const n = 60;
       const expected = Array.from({ length: n }, (_, i) => i * i);
-      assert.deepEqual(await collect(executor.map(square, Array.from({ length: n }, (_, i) => i))), expected);
-      assert.deepEqual(await collect(executor.map(square, asyncRange(n), { chunksize: 7 })), expected);
-      const unordered = await collect(executor.map(square, asyncRange(n), { ordered: false, chunksize: 3 }));
-      assert.deepEqual([...unordered].sort((a, b) => a - b), expected);
-      const sums = await collect(executor.starmap(add, [[1, 2], [3, 4], [5, 6]] as [number, number][]));
+      assert.deepEqual(
+        await collect(
+          executor.map(
+            square,
+            Array.from({ length: n }, (_, i) => i),
+          ),
+        ),
+        expected,
+      );
+      assert.deepEqual(
+        await collect(executor.map(square, asyncRange(n), { chunksize: 7 })),
+        expected,
+      );
+      const unordered = await collect(
+        executor.map(square, asyncRange(n), { ordered: false, chunksize: 3 }),
+      );
+      assert.deepEqual(
+        [...unordered].sort((a, b) => a - b),
+        expected,
+      );
+      const sums = await collect(
+        executor.starmap(add, [
+          [1, 2],
+          [3, 4],
+          [5, 6],
+        ] as [number, number][]),
+      );
       assert.deepEqual(sums, [3, 7, 11]);
     }));
 
@@ -91,7 +123,16 @@ describe('QueueExecutor: shared executor behaviour', () => {
       const seen: number[] = [];
       await assert.rejects(
         (async () => {
-          for await (const v of executor.starmap(failOn, [[1, 5], [2, 5], [5, 5], [6, 5]] as [number, number][], { chunksize: 4 }))
+          for await (const v of executor.starmap(
+            failOn,
+            [
+              [1, 5],
+              [2, 5],
+              [5, 5],
+              [6, 5],
+            ] as [number, number][],
+            { chunksize: 4 },
+          ))
             seen.push(v);
         })(),
         RangeError,
@@ -152,7 +193,10 @@ describe('QueueExecutor: shared executor behaviour', () => {
           return true;
         });
       }
-      await assert.rejects(collect(executor.map(square, [1, 2, new Set()] as never[])), DataCloneError);
+      await assert.rejects(
+        collect(executor.map(square, [1, 2, new Set()] as never[])),
+        DataCloneError,
+      );
     }));
 
   test('a worker runs only tasks exported from its --tasks root', () =>
@@ -162,7 +206,11 @@ describe('QueueExecutor: shared executor behaviour', () => {
       await assert.rejects(executor.submit(outside), TaskNotFoundError);
       await assert.rejects(executor.submit(getHiddenTask()), /exports no task named `hiddenTask`/);
       assert.throws(() => executor.submit(notATask as never), /needs a task created with task\(\)/);
-      const far = new QueueExecutor({ connection: redis.url, queue: 'unused', tasksRoot: '/nonexistent' });
+      const far = new QueueExecutor({
+        connection: redis.url,
+        queue: 'unused',
+        tasksRoot: '/nonexistent',
+      });
       const stray = far.submit(task(import.meta.url, function stray() {}));
       assert.equal(stray.state, 'rejected', 'refused before submit returns');
       await assert.rejects(stray, (error: Error) => {
