@@ -14,6 +14,7 @@ export {
 } from './errors/errors.ts';
 export type { AsyncExecutorOptions } from './executors/async-executor.ts';
 export { AsyncExecutor } from './executors/async-executor.ts';
+export type { CallSites } from './executors/base-executor.ts';
 export type {
   CallOptions,
   Executor,

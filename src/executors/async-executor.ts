@@ -1,4 +1,5 @@
 import { checkKnownKeys, checkLimit, checkObject } from '../options/validate.ts';
+import type { CallSites } from './base-executor.ts';
 import { InProcessExecutor } from './in-process-executor.ts';
 
 export interface AsyncExecutorOptions {
@@ -10,6 +11,8 @@ export interface AsyncExecutorOptions {
   concurrency?: number;
   /** Most tasks waiting to start; past it submit() rejects with QueueFullError. @default Infinity */
   maxQueue?: number;
+  /** Append the submit() site to the stack of a task's error; see CallSites. @default 'auto' */
+  callSites?: CallSites;
 }
 
 /**
@@ -22,10 +25,11 @@ export class AsyncExecutor extends InProcessExecutor {
 
   constructor(options: AsyncExecutorOptions = {}) {
     checkObject('options', options);
-    checkKnownKeys('AsyncExecutor', options, ['concurrency', 'maxQueue']);
+    checkKnownKeys('AsyncExecutor', options, ['concurrency', 'maxQueue', 'callSites']);
     super(
       checkLimit('concurrency', options.concurrency ?? Number.POSITIVE_INFINITY, 1),
       checkLimit('maxQueue', options.maxQueue ?? Number.POSITIVE_INFINITY, 0),
+      options.callSites,
     );
   }
 }

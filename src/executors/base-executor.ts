@@ -5,10 +5,25 @@ import {
   QueueFullError,
   TimeoutError,
 } from '../errors/errors.ts';
-import { createFuture, type Future, type FutureController } from '../future/future.ts';
+import {
+  type Canceller,
+  cancelFuture,
+  createFuture,
+  type Future,
+  rejectFuture,
+  resolveFuture,
+  startFuture,
+} from '../future/future.ts';
 import { Job, JobMode, type JobSink, JobState } from '../job/job.ts';
+import { autoChunkSize } from '../map/chunk-size.ts';
 import { lazyMap, type MapScheduler } from '../map/lazy-map.ts';
-import { checkKnownKeys, checkNonNegative, checkObject, checkSignal } from '../options/validate.ts';
+import {
+  checkKnownKeys,
+  checkNonNegative,
+  checkObject,
+  checkSignal,
+  invalid,
+} from '../options/validate.ts';
 import { type AnyTask, checkTask, type Task } from '../task/task.ts';
 import type {
   CallOptions,
@@ -22,6 +37,21 @@ import type {
 import { TimingWindow } from './timing-window.ts';
 
 const CALL_OPTION_KEYS = ['signal', 'timeoutMs'] as const;
+const CALL_SITE_MIN_RUN_MS = 0.05;
+const CALL_SITES_BEFORE_MEASURED = 64;
+
+/**
+ * Whether the stack of a task's error gets the frames of the submit() call appended.
+ * 'auto' records them for tasks that run 50 us or more on average (and for the first
+ * 64 calls of a task, before anything is measured).
+ */
+export type CallSites = boolean | 'auto';
+
+function checkCallSites(value: unknown): CallSites {
+  if (value !== true && value !== false && value !== 'auto')
+    throw invalid('callSites', "true, false or 'auto'", value);
+  return value;
+}
 
 /** Appends the submit site to an error that came back from a task, so its stack shows both ends. */
 export function appendCallSite(error: unknown, callSite: { stack?: string } | undefined): void {
@@ -33,23 +63,29 @@ export function appendCallSite(error: unknown, callSite: { stack?: string } | un
 
 const submitSink: JobSink = {
   started(job) {
-    (job.ref as FutureController<unknown>).start();
+    startFuture(job.ref as Future<unknown>);
   },
   fulfilled(job, value) {
-    (job.ref as FutureController<unknown>).resolve(value);
+    resolveFuture(job.ref as Future<unknown>, value);
   },
   rejected(job, error) {
     appendCallSite(error, job.callSite);
-    (job.ref as FutureController<unknown>).reject(error);
+    rejectFuture(job.ref as Future<unknown>, error);
   },
 };
+
+function rejected<R>(error: Error): Future<R> {
+  const future = createFuture<R>();
+  rejectFuture(future as Future<unknown>, error);
+  return future;
+}
 
 /**
  * What every executor shares: argument checks, futures, per-call abort and timeout,
  * map/starmap, shutdown and stats. A subclass provides only a scheduler:
  * where queued jobs wait and how they run.
  */
-export abstract class BaseExecutor implements Executor, MapScheduler {
+export abstract class BaseExecutor implements Executor, MapScheduler, Canceller {
   abstract readonly kind: ExecutorKind;
   #closed = false;
   #closing: Promise<void> | undefined;
@@ -61,17 +97,20 @@ export abstract class BaseExecutor implements Executor, MapScheduler {
   #runTimes = new TimingWindow();
   #perItemMs = new WeakMap<AnyTask, number>();
   readonly #maxQueue: number;
+  readonly #callSites: CallSites;
+  /** Moving average of each task's run time, and how many calls were submitted before the first result. */
+  #taskRunMs = new WeakMap<AnyTask, number>();
+  #unmeasured = new WeakMap<AnyTask, number>();
 
-  protected constructor(maxQueue: number) {
+  protected constructor(maxQueue: number, callSites: CallSites = 'auto') {
     this.#maxQueue = maxQueue;
+    this.#callSites = checkCallSites(callSites);
   }
 
   // ---- what a scheduler provides -------------------------------------------------------
 
   /** Tasks that can run at once (workers x concurrency per worker). */
   abstract get capacity(): number;
-  /** Whether map's chunksize 'auto' should batch items (true for pools). */
-  abstract readonly batchesItems: boolean;
   protected abstract get queuedCount(): number;
   protected abstract get busyWorkers(): number;
   protected abstract get liveWorkers(): number;
@@ -185,9 +224,10 @@ export abstract class BaseExecutor implements Executor, MapScheduler {
     return true;
   }
 
-  /** @internal Milliseconds per item measured on earlier chunks of this task. */
-  perItemMs(task: AnyTask): number | undefined {
-    return this.#perItemMs.get(task);
+  /** @internal Items per chunk for map's chunksize 'auto', from the time per item measured so far. */
+  autoChunkSize(task: AnyTask, chunksSoFar: number, knownLength: number | undefined): number {
+    const capacity = Number.isFinite(this.capacity) ? this.capacity : 1;
+    return autoChunkSize(this.#perItemMs.get(task), chunksSoFar, capacity, knownLength);
   }
 
   // ---- for schedulers ------------------------------------------------------------------
@@ -220,6 +260,10 @@ export abstract class BaseExecutor implements Executor, MapScheduler {
     const ran =
       job.runMs > 0 ? job.runMs : job.startedAt > 0 ? performance.now() - job.startedAt : 0;
     this.#runTimes.add(ran);
+    if (job.mode === JobMode.Call) {
+      const old = this.#taskRunMs.get(job.task);
+      this.#taskRunMs.set(job.task, old === undefined ? ran : old * 0.9 + ran * 0.1);
+    }
     if (job.mode !== JobMode.Call && job.payload.length > 0 && ran > 0) {
       const per = ran / job.payload.length;
       const old = this.#perItemMs.get(job.task);
@@ -231,6 +275,17 @@ export abstract class BaseExecutor implements Executor, MapScheduler {
     return true;
   }
 
+  // Capturing a stack costs about 5 us (measured: more than the whole round trip of a
+  // tiny task), so by default it is done only where it costs under a tenth of the task.
+  #shouldRecordCallSite(task: AnyTask): boolean {
+    if (this.#callSites !== 'auto') return this.#callSites;
+    const avg = this.#taskRunMs.get(task);
+    if (avg !== undefined) return avg >= CALL_SITE_MIN_RUN_MS;
+    const count = this.#unmeasured.get(task) ?? 0;
+    this.#unmeasured.set(task, count + 1);
+    return count < CALL_SITES_BEFORE_MEASURED;
+  }
+
   #cancelQueued(job: Job): void {
     this.dequeue(job);
     job.state = JobState.Done;
@@ -238,7 +293,7 @@ export abstract class BaseExecutor implements Executor, MapScheduler {
     if (job.timer !== undefined) clearTimeout(job.timer);
     if (job.abortListener !== undefined)
       job.signal!.removeEventListener('abort', job.abortListener);
-    if (job.sink === submitSink) (job.ref as FutureController<unknown>).cancel();
+    if (job.sink === submitSink) cancelFuture(job.ref as Future<unknown>);
     else job.sink.rejected(job, new CancelledError('The task was cancelled before it started'));
   }
 
@@ -265,46 +320,37 @@ export abstract class BaseExecutor implements Executor, MapScheduler {
         timeoutMs = checkNonNegative('timeoutMs', options.timeoutMs);
     }
     if (this.#closed) {
-      const controller = createFuture<Awaited<R>>();
-      controller.reject(
+      return rejected(
         new ExecutorShutdownError(
           `This ${this.kind} executor has been shut down; create a new executor to run more tasks`,
         ),
       );
-      return controller.future;
     }
     if (this.queuedCount >= this.#maxQueue) {
-      const controller = createFuture<Awaited<R>>();
-      controller.reject(
+      return rejected(
         new QueueFullError(
           `${this.queuedCount} tasks are already queued, the executor's \`maxQueue\`; wait for some to finish (await their futures) or raise \`maxQueue\``,
         ),
       );
-      return controller.future;
     }
     const job = new Job(task, JobMode.Call, args, submitSink);
-    const controller = createFuture<Awaited<R>>(() => {
-      // cancel(): the future is still pending, so the job is still queued.
-      this.dequeue(job);
-      job.state = JobState.Done;
-      this.#cancelled++;
-      if (job.timer !== undefined) clearTimeout(job.timer);
-      if (job.abortListener !== undefined)
-        job.signal!.removeEventListener('abort', job.abortListener);
-    });
-    job.ref = controller;
-    const callSite: { stack?: string } = {};
-    Error.captureStackTrace(callSite, entry);
-    job.callSite = callSite;
+    const future = createFuture<Awaited<R>>(this, job);
+    job.ref = future;
+    if (this.#shouldRecordCallSite(task)) {
+      const callSite: { stack?: string } = {};
+      Error.captureStackTrace(callSite, entry);
+      job.callSite = callSite;
+    }
     this.#submitted++;
     if (signal !== undefined) {
       if (signal.aborted) {
         job.state = JobState.Done;
         this.#failed++;
-        controller.reject(
+        rejectFuture(
+          future as Future<unknown>,
           new AbortError('The task was aborted before it was submitted', { cause: signal.reason }),
         );
-        return controller.future;
+        return future;
       }
       job.signal = signal;
       job.abortListener = () =>
@@ -325,7 +371,18 @@ export abstract class BaseExecutor implements Executor, MapScheduler {
       );
     }
     this.enqueue(job);
-    return controller.future;
+    return future;
+  }
+
+  /** @internal Canceller: future.cancel() on a pending future, whose job is therefore still queued. */
+  futureCancelled(token: unknown): void {
+    const job = token as Job;
+    this.dequeue(job);
+    job.state = JobState.Done;
+    this.#cancelled++;
+    if (job.timer !== undefined) clearTimeout(job.timer);
+    if (job.abortListener !== undefined)
+      job.signal!.removeEventListener('abort', job.abortListener);
   }
 
   #stop(job: Job, reason: Error): void {

@@ -1,7 +1,8 @@
 import { ChunkFailure, type Job, JobMode } from '../job/job.ts';
 import { JobQueue } from '../job/job-queue.ts';
+import type { AnyTask } from '../task/task.ts';
 import { LazyTaskContext } from '../task/task-context.ts';
-import { BaseExecutor } from './base-executor.ts';
+import { BaseExecutor, type CallSites } from './base-executor.ts';
 
 /** Longest stretch of back-to-back synchronous tasks before timers and I/O get a turn. */
 const SLICE_MS = 10;
@@ -27,8 +28,8 @@ export abstract class InProcessExecutor extends BaseExecutor {
   #idleWaiters: (() => void)[] = [];
   readonly #contexts = new Map<Job, LazyTaskContext>();
 
-  protected constructor(concurrency: number, maxQueue: number) {
-    super(maxQueue);
+  protected constructor(concurrency: number, maxQueue: number, callSites: CallSites | undefined) {
+    super(maxQueue, callSites);
     this.#concurrency = concurrency;
   }
 
@@ -36,7 +37,22 @@ export abstract class InProcessExecutor extends BaseExecutor {
     return this.#concurrency;
   }
 
-  readonly batchesItems = false;
+  /** Tasks seen returning a promise: their map items must not be chunked when several may overlap. */
+  readonly #asyncTasks = new WeakSet<AnyTask>();
+
+  /**
+   * Chunks cut the per-item cost of a map over a synchronous task to a plain loop. An
+   * async task's items run one after another inside a chunk, so with concurrency above
+   * 1 they get a chunk each, to overlap.
+   */
+  override autoChunkSize(
+    task: AnyTask,
+    chunksSoFar: number,
+    knownLength: number | undefined,
+  ): number {
+    if (this.#concurrency > 1 && this.#asyncTasks.has(task)) return 1;
+    return super.autoChunkSize(task, chunksSoFar, knownLength);
+  }
 
   protected get queuedCount(): number {
     return this.#queue.size;
@@ -117,6 +133,7 @@ export abstract class InProcessExecutor extends BaseExecutor {
       return;
     }
     if (isThenable(outcome)) {
+      this.#asyncTasks.add(job.task);
       outcome.then(
         (value) => this.#settle(job, true, value),
         (error) => this.#settle(job, false, error),
@@ -139,7 +156,10 @@ export abstract class InProcessExecutor extends BaseExecutor {
       } catch (error) {
         throw new ChunkFailure(i, values, error);
       }
-      if (isThenable(value)) return this.#finishChunkAsync(job, context, values, i, value);
+      if (isThenable(value)) {
+        this.#asyncTasks.add(job.task);
+        return this.#finishChunkAsync(job, context, values, i, value);
+      }
       values.push(value);
     }
     return values;

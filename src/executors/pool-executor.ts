@@ -7,10 +7,9 @@ import { BaseExecutor } from './base-executor.ts';
 /** An executor whose scheduler is a pool of workers of one runtime. */
 export abstract class PoolExecutor extends BaseExecutor {
   readonly #pool: Pool;
-  readonly batchesItems = true;
 
   protected constructor(runtime: RuntimeAdapter, options: ResolvedPoolOptions) {
-    super(options.maxQueue);
+    super(options.maxQueue, options.callSites);
     this.#pool = new Pool(runtime, options, {
       started: (job) => this.jobStarted(job),
       fulfilled: (job, value) => this.jobFulfilled(job, value),

@@ -1,9 +1,12 @@
 import { checkKnownKeys, checkLimit, checkObject } from '../options/validate.ts';
+import type { CallSites } from './base-executor.ts';
 import { InProcessExecutor } from './in-process-executor.ts';
 
 export interface SequentialExecutorOptions {
   /** Most tasks waiting to start; past it submit() rejects with QueueFullError. @default Infinity */
   maxQueue?: number;
+  /** Append the submit() site to the stack of a task's error; see CallSites. @default 'auto' */
+  callSites?: CallSites;
 }
 
 /**
@@ -15,7 +18,11 @@ export class SequentialExecutor extends InProcessExecutor {
 
   constructor(options: SequentialExecutorOptions = {}) {
     checkObject('options', options);
-    checkKnownKeys('SequentialExecutor', options, ['maxQueue']);
-    super(1, checkLimit('maxQueue', options.maxQueue ?? Number.POSITIVE_INFINITY, 0));
+    checkKnownKeys('SequentialExecutor', options, ['maxQueue', 'callSites']);
+    super(
+      1,
+      checkLimit('maxQueue', options.maxQueue ?? Number.POSITIVE_INFINITY, 0),
+      options.callSites,
+    );
   }
 }

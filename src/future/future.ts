@@ -5,20 +5,18 @@ export type FutureState = 'pending' | 'running' | 'fulfilled' | 'rejected' | 'ca
 type Listener = (future: Future<unknown>) => void;
 const noop = () => {};
 
-/** Internal hooks: the executor that owns a future settles it through these. Not exported from the package. */
-export interface FutureController<R> {
-  readonly future: Future<R>;
-  /** Moves pending -> running; returns false if the future was already cancelled or settled. */
-  start(): boolean;
-  resolve(value: R): void;
-  reject(error: unknown): void;
-  /** Settles as cancelled with a CancelledError (used by shutdown({ cancelPending })). */
-  cancel(): void;
+/** Told when a pending future is cancelled, so the queued task can be dropped. */
+export interface Canceller {
+  futureCancelled(token: unknown): void;
 }
 
-export type CancelHook = () => void;
-
-let makeController: <R>(onCancel: CancelHook | undefined) => FutureController<R>;
+let make: <R>(canceller: Canceller | undefined, token: unknown) => Future<R>;
+let settle: (
+  future: Future<unknown>,
+  state: 'fulfilled' | 'rejected' | 'cancelled',
+  value: unknown,
+) => void;
+let start: (future: Future<unknown>) => boolean;
 let listen: (future: Future<unknown>, listener: Listener) => void;
 
 /**
@@ -35,27 +33,23 @@ export class Future<R> implements PromiseLike<R> {
   #resolve: ((value: R) => void) | undefined;
   #reject: ((error: unknown) => void) | undefined;
   #listeners: Listener[] | undefined;
-  #onCancel: CancelHook | undefined;
+  #canceller: Canceller | undefined;
+  #token: unknown;
 
+  // Module-private access for executors, without a closure per future (the hot path
+  // creates one future per task).
   static {
-    makeController = <R>(onCancel: CancelHook | undefined): FutureController<R> => {
+    make = <R>(canceller: Canceller | undefined, token: unknown): Future<R> => {
       const future = new Future<R>();
-      future.#onCancel = onCancel;
-      return {
-        future,
-        start: () => {
-          if (future.#state !== 'pending') return false;
-          future.#state = 'running';
-          return true;
-        },
-        resolve: (value) => future.#settle('fulfilled', value),
-        reject: (error) => future.#settle('rejected', error),
-        cancel: () =>
-          future.#settle(
-            'cancelled',
-            new CancelledError('The task was cancelled before it started'),
-          ),
-      };
+      future.#canceller = canceller;
+      future.#token = token;
+      return future;
+    };
+    settle = (future, state, value) => future.#settle(state, value);
+    start = (future) => {
+      if (future.#state !== 'pending') return false;
+      future.#state = 'running';
+      return true;
     };
     listen = (future, listener) => {
       if (future.#state === 'pending' || future.#state === 'running') {
@@ -86,7 +80,7 @@ export class Future<R> implements PromiseLike<R> {
   cancel(): boolean {
     if (this.#state === 'cancelled') return true;
     if (this.#state !== 'pending') return false;
-    this.#onCancel?.();
+    this.#canceller?.futureCancelled(this.#token);
     this.#settle('cancelled', new CancelledError('The task was cancelled before it started'));
     return true;
   }
@@ -144,7 +138,8 @@ export class Future<R> implements PromiseLike<R> {
     if (this.#state !== 'pending' && this.#state !== 'running') return;
     this.#state = state;
     this.#value = value;
-    this.#onCancel = undefined;
+    this.#canceller = undefined;
+    this.#token = undefined;
     if (this.#resolve !== undefined) {
       if (state === 'fulfilled') this.#resolve(value as R);
       else this.#reject!(value);
@@ -159,9 +154,31 @@ export class Future<R> implements PromiseLike<R> {
   }
 }
 
-/** Creates a pending future and the controller that settles it. */
-export function createFuture<R>(onCancel?: CancelHook): FutureController<R> {
-  return makeController<R>(onCancel);
+/** Creates a pending future; `canceller.futureCancelled(token)` runs if it is cancelled while pending. */
+export function createFuture<R>(canceller?: Canceller, token?: unknown): Future<R> {
+  return make<R>(canceller, token);
+}
+
+/** pending -> running; false if the future was already cancelled or settled. */
+export function startFuture<R>(future: Future<R>): boolean {
+  return start(future as Future<unknown>);
+}
+
+export function resolveFuture<R>(future: Future<R>, value: R): void {
+  settle(future as Future<unknown>, 'fulfilled', value);
+}
+
+export function rejectFuture<R>(future: Future<R>, error: unknown): void {
+  settle(future as Future<unknown>, 'rejected', error);
+}
+
+/** Settles as cancelled with a CancelledError (shutdown({ cancelPending })). */
+export function cancelFuture<R>(future: Future<R>): void {
+  settle(
+    future as Future<unknown>,
+    'cancelled',
+    new CancelledError('The task was cancelled before it started'),
+  );
 }
 
 /** Calls `listener` once the future is settled (at once if it already is). */

@@ -9,15 +9,14 @@ import {
   invalid,
 } from '../options/validate.ts';
 import type { AnyTask } from '../task/task.ts';
-import { autoChunkSize } from './chunk-size.ts';
 
 /** What lazyMap needs from an executor. */
 export interface MapScheduler {
   readonly capacity: number;
-  readonly batchesItems: boolean;
   scheduleChunk(task: AnyTask, mode: JobMode, items: unknown[], sink: JobSink): Job | undefined;
   cancelChunk(job: Job): boolean;
-  perItemMs(task: AnyTask): number | undefined;
+  /** Items for the next chunk when chunksize is 'auto'. */
+  autoChunkSize(task: AnyTask, chunksSoFar: number, knownLength: number | undefined): number;
 }
 
 const MAP_OPTION_KEYS = ['chunksize', 'ordered', 'buffersize', 'signal'] as const;
@@ -72,7 +71,6 @@ export async function* lazyMap(
     throw invalid('items', 'an Iterable or AsyncIterable', input);
   }
   const knownLength = Array.isArray(input) ? input.length : undefined;
-  const workers = Number.isFinite(capacity) ? capacity : 1;
 
   const pending = new Map<number, Chunk>();
   const finished: Chunk[] = [];
@@ -101,11 +99,7 @@ export async function* lazyMap(
   signal?.addEventListener('abort', onAbort);
 
   const nextSize = () =>
-    chunksize !== 'auto'
-      ? chunksize
-      : scheduler.batchesItems
-        ? autoChunkSize(scheduler.perItemMs(task), nextSeq, workers, knownLength)
-        : 1;
+    chunksize !== 'auto' ? chunksize : scheduler.autoChunkSize(task, nextSeq, knownLength);
 
   const checkItem = (item: unknown) => {
     if (mode === JobMode.StarmapChunk && !Array.isArray(item)) {

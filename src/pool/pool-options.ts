@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import type { ResourceLimits } from 'node:worker_threads';
+import type { CallSites } from '../executors/base-executor.ts';
 import {
   checkInteger,
   checkKnownKeys,
@@ -32,6 +33,8 @@ export interface PoolOptions {
   concurrencyPerWorker?: number;
   /** Most tasks waiting for a worker; past it submit() rejects with QueueFullError. @default Infinity */
   maxQueue?: number;
+  /** Append the submit() site to the stack of a task's error; see CallSites. @default 'auto' */
+  callSites?: CallSites;
 }
 
 export interface ThreadPoolOptions extends PoolOptions {
@@ -55,6 +58,7 @@ export interface ResolvedPoolOptions {
   maxTasksPerWorker: number;
   concurrencyPerWorker: number;
   maxQueue: number;
+  callSites: CallSites | undefined;
 }
 
 const COMMON_KEYS = [
@@ -66,6 +70,7 @@ const COMMON_KEYS = [
   'maxTasksPerWorker',
   'concurrencyPerWorker',
   'maxQueue',
+  'callSites',
 ] as const;
 
 /** Checks the options every pool shares and fills in their defaults, in one place. */
@@ -103,5 +108,6 @@ export function resolvePoolOptions(
     ),
     concurrencyPerWorker: checkInteger('concurrencyPerWorker', o.concurrencyPerWorker ?? 1, 1),
     maxQueue: checkLimit('maxQueue', o.maxQueue ?? Number.POSITIVE_INFINITY, 0),
+    callSites: o.callSites,
   };
 }

@@ -36,7 +36,10 @@ async function importModule(url: string): Promise<Record<string, unknown>> {
       TS_EXTENSION.test(url) &&
       (await registerTsx(url))
     ) {
-      return (await import(url)) as Record<string, unknown>;
+      // The loader caches the failed import under this URL, so ask again under another.
+      // The module's tasks then register under the new URL; loadTask finds them by export.
+      const retry = `${url}${url.includes('?') ? '&' : '?'}concur-tsx`;
+      return (await import(retry)) as Record<string, unknown>;
     }
     throw error;
   }

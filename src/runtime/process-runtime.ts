@@ -20,8 +20,10 @@ class ProcessHandle implements WorkerHandle {
   readonly #progressPipe: Readable;
   #started = 0;
   #partial: Buffer | undefined;
+  readonly #events: WorkerEvents;
 
   constructor(setup: WorkerSetup, events: WorkerEvents, options: ProcessRuntimeOptions) {
+    this.#events = events;
     // fd 3 is a pipe on which the child writes, synchronously, how many jobs it has started;
     // it survives the child's sudden death, so we know which jobs never began.
     this.#child = fork(ENTRY, [], {
@@ -40,11 +42,32 @@ class ProcessHandle implements WorkerHandle {
     this.#child.send({ setup });
   }
 
+  // Frames on the progress pipe: a non-negative int32 is the count of jobs started; a
+  // negative one is the length of a JSON record of the uncaught error that follows.
   #onProgress(chunk: Buffer): void {
-    const data = this.#partial === undefined ? chunk : Buffer.concat([this.#partial, chunk]);
-    const whole = data.length - (data.length % 4);
-    if (whole >= 4) this.#started = data.readInt32LE(whole - 4);
-    this.#partial = whole < data.length ? data.subarray(whole) : undefined;
+    let data = this.#partial === undefined ? chunk : Buffer.concat([this.#partial, chunk]);
+    let at = 0;
+    while (data.length - at >= 4) {
+      const value = data.readInt32LE(at);
+      if (value >= 0) {
+        this.#started = value;
+        at += 4;
+        continue;
+      }
+      if (data.length - at - 4 < -value) break;
+      const record = JSON.parse(data.toString('utf8', at + 4, at + 4 - value)) as {
+        name: string;
+        message: string;
+        stack?: string;
+      };
+      const error = new Error(record.message);
+      error.name = record.name;
+      if (record.stack !== undefined) error.stack = record.stack;
+      this.#events.error(error);
+      at += 4 - value;
+    }
+    data = data.subarray(at);
+    this.#partial = data.length > 0 ? data : undefined;
   }
 
   send(message: ToWorker): void {

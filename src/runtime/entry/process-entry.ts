@@ -11,6 +11,27 @@ const progress = Buffer.alloc(4);
 
 let loop: WorkerLoop | undefined;
 
+// Report an uncaught error on the progress pipe before dying, so the parent can give it
+// as the cause of the crash (a negative length announces a JSON record).
+process.on('uncaughtException', (error: unknown) => {
+  const record = Buffer.from(
+    JSON.stringify(
+      error instanceof Error
+        ? { name: error.name, message: error.message, stack: error.stack }
+        : { name: 'Error', message: String(error) },
+    ),
+  );
+  const header = Buffer.alloc(4);
+  header.writeInt32LE(-record.length, 0);
+  try {
+    writeSync(PROGRESS_FD, Buffer.concat([header, record]));
+  } catch {
+    // The parent is gone; nobody to tell.
+  }
+  console.error(error);
+  process.exit(1);
+});
+
 // The parent is gone (it exited, or closed the channel to stop us): nothing can use our results.
 process.on('disconnect', () => process.exit(0));
 
