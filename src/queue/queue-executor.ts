@@ -66,6 +66,8 @@ export class QueueExecutor extends BaseExecutor {
   #queued = 0;
   #running = 0;
   #liveWorkers = 0;
+  #workersAskedAt = Number.NEGATIVE_INFINITY;
+  #disconnected = false;
   #idleWaiters: (() => void)[] = [];
   #pendingOps = new Set<Promise<unknown>>();
   #nextCall: { attempts: number; backoff: QueueBackoff } | undefined;
@@ -142,8 +144,21 @@ export class QueueExecutor extends BaseExecutor {
   protected get busyWorkers(): number {
     return this.#running;
   }
-  /** Workers seen on the queue at the last reconcile (BullMQ's worker list). */
+  /**
+   * Worker connections BullMQ lists on the queue. stats() is synchronous, so this
+   * returns the last count and asks Redis for a fresh one at most once a second.
+   */
   protected get liveWorkers(): number {
+    const now = performance.now();
+    if (!this.#disconnected && now - this.#workersAskedAt > 1000) {
+      this.#workersAskedAt = now;
+      this.#queue.getWorkersCount().then(
+        (count) => {
+          this.#liveWorkers = count;
+        },
+        () => {},
+      );
+    }
     return this.#liveWorkers;
   }
 
@@ -226,6 +241,7 @@ export class QueueExecutor extends BaseExecutor {
   protected async close(): Promise<void> {
     while (this.#pendingOps.size > 0) await Promise.allSettled([...this.#pendingOps]);
     await this.#listener.close();
+    this.#disconnected = true;
     await this.#queue.close().catch(() => {});
     this.#client.disconnect();
   }

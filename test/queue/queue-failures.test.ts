@@ -61,7 +61,7 @@ describe('QueueExecutor failure semantics', () => {
     const executor = new QueueExecutor({ connection: redis.url, queue, reconcileIntervalMs: 500 });
     await scenario({ executor, workers }, async () => {
       const starts = join(tempDir(), 'starts');
-      const future = executor.submit(markThenSleep, starts, 1500);
+      const future = executor.submit(markThenSleep, starts, 20_000, 50);
       await until('the job to start', () => lines(starts).length === 1);
       const first = Number(lines(starts)[0]);
       const victim = workers.find((w) => w.pid === first)!;
@@ -201,15 +201,17 @@ describe('QueueExecutor failure semantics', () => {
 
   test('SIGTERM: a running job past the grace time goes back to the queue for another worker', async () => {
     const queue = freshQueue('sigterm');
-    const leaving = await startWorker(redis.url, queue, ['--model', 'async', '--grace-ms', '200']);
-    const workers = [leaving];
+    const workers = await Promise.all([
+      startWorker(redis.url, queue, ['--model', 'async', '--grace-ms', '200']),
+      startWorker(redis.url, queue, ['--model', 'async', '--grace-ms', '200']),
+    ]);
     const executor = new QueueExecutor({ connection: redis.url, queue });
     await scenario({ executor, workers }, async () => {
       const starts = join(tempDir(), 'starts');
-      const future = executor.submit(markThenSleep, starts, 2500);
+      const future = executor.submit(markThenSleep, starts, 20_000, 50);
       await until('the job to start', () => lines(starts).length === 1);
-      const staying = await startWorker(redis.url, queue, ['--model', 'async']);
-      workers.push(staying);
+      const leaving = workers.find((w) => w.pid === Number(lines(starts)[0]))!;
+      const staying = workers.find((w) => w !== leaving)!;
       assert.equal(await leaving.stop('SIGTERM'), 0);
       assert.match(leaving.stderr(), /handed 1 unfinished job\(s\) back to the queue/);
       assert.equal(await future, staying.pid);
