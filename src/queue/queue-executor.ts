@@ -43,6 +43,9 @@ interface Entry {
 
 let executorCount = 0;
 
+/** How long shutdown waits for job removals still on their way to Redis. */
+const CLOSE_GRACE_MS = 5000;
+
 function toBullBackoff(backoff: QueueBackoff): NonNullable<JobsOptions['backoff']> {
   return { type: backoff.type, delay: backoff.delayMs };
 }
@@ -239,11 +242,23 @@ export class QueueExecutor extends BaseExecutor {
   }
 
   protected async close(): Promise<void> {
-    while (this.#pendingOps.size > 0) await Promise.allSettled([...this.#pendingOps]);
-    await this.#listener.close();
+    // Removals of cancelled jobs get a bounded time to reach Redis; with Redis
+    // unreachable they would wait for ever, and shutdown must not.
+    const deadline = performance.now() + CLOSE_GRACE_MS;
+    while (this.#pendingOps.size > 0 && performance.now() < deadline) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        Promise.allSettled([...this.#pendingOps]),
+        new Promise((resolve) => {
+          timer = setTimeout(resolve, deadline - performance.now());
+        }),
+      ]);
+      clearTimeout(timer);
+    }
     this.#disconnected = true;
-    await this.#queue.close().catch(() => {});
     this.#client.disconnect();
+    await this.#listener.close();
+    await this.#queue.close().catch(() => {});
   }
 
   // ---- internals ----------------------------------------------------------------------
@@ -259,10 +274,13 @@ export class QueueExecutor extends BaseExecutor {
 
   #add(entry: Entry): void {
     this.#listener.track(entry.id);
-    const op = this.#listener.ready.then(() =>
-      this.#queue.add(jobName(entry.data.task), entry.data, entry.opts),
-    );
-    this.#track(op);
+    // Only adds actually sent are waited for at close: before the listener is
+    // ready (Redis unreachable) there is nothing in Redis to clean up.
+    const op = this.#listener.ready.then(() => {
+      const adding = this.#queue.add(jobName(entry.data.task), entry.data, entry.opts);
+      this.#track(adding);
+      return adding;
+    });
     op.then(
       () => {
         if (entry.dropped) {

@@ -70,6 +70,7 @@ export class ResultsListener {
   // clock now loses nothing that happens after ready resolves.
   async #start(queueName: string, prefix: string): Promise<void> {
     const [seconds, micros] = await this.#client.time();
+    if (this.#closed) throw new Error('The results listener was closed before it connected');
     const events = new QueueEvents(queueName, {
       connection: this.#client,
       prefix,
@@ -140,10 +141,10 @@ export class ResultsListener {
     this.#closed = true;
     if (this.#timer !== undefined) clearInterval(this.#timer);
     this.#timer = undefined;
-    await this.#reconciling;
-    await this.#ready.catch(() => {});
-    await this.#events?.close().catch(() => {});
+    // Disconnect first: with Redis unreachable, a graceful close would wait for ever.
     this.#client.disconnect();
+    await this.#events?.close().catch(() => {});
+    await this.#reconciling;
   }
 
   async #reconcileAll(): Promise<void> {

@@ -186,3 +186,15 @@ describe('loading', () => {
     assert.equal(probe('src/queue/index.ts'), '[true,true]');
   });
 });
+
+describe('no Redis at all', () => {
+  test('shutdown({ cancelPending }) still settles every future and resolves', async () => {
+    const executor = new QueueExecutor({ connection: 'redis://127.0.0.1:1', queue: 'nowhere' });
+    const futures = [executor.submit(add, 1, 2), executor.submit(add, 3, 4)];
+    await executor.shutdown({ cancelPending: true });
+    assert.deepEqual(
+      futures.map((f) => f.state),
+      ['cancelled', 'cancelled'],
+    );
+  });
+});
