@@ -24,7 +24,7 @@ export interface LocalQueueClusterOptions {
   queue?: string;
   /** Extra QueueExecutor options. */
   executor?: { capacity?: number; reconcileIntervalMs?: number };
-  /** Where the workers' stderr goes. @default 'ignore' */
+  /** Show the workers' stderr (progress lines) on ours. @default 'ignore' */
   stderr?: 'inherit' | 'ignore';
 }
 
@@ -44,7 +44,8 @@ const WORKER_CLI = fileURLToPath(
 let clusterCount = 0;
 
 /**
- * A QueueExecutor with `concur worker` processes on this machine, each on its own
+ * A QueueExecutor with `concur worker` processes on this machine, resolved once
+ * every worker is taking jobs, each on its own
  * Redis connection: what the lab uses to show what going through Redis costs per
  * task next to threads and processes.
  */
@@ -71,12 +72,31 @@ export async function startLocalQueueCluster(
   if (options.concurrency !== undefined) args.push('--concurrency', String(options.concurrency));
   const children: ChildProcess[] = [];
   const exits: Promise<unknown>[] = [];
+  const started: Promise<void>[] = [];
   for (let i = 0; i < (options.workerProcesses ?? 1); i++) {
-    const child = spawn(process.execPath, args, {
-      stdio: ['ignore', 'ignore', options.stderr ?? 'ignore'],
-    });
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
     children.push(child);
-    exits.push(once(child, 'exit'));
+    const exit = once(child, 'exit');
+    exits.push(exit);
+    let text = '';
+    started.push(
+      new Promise<void>((resolve, reject) => {
+        child.stderr!.on('data', (chunk: Buffer) => {
+          if (options.stderr === 'inherit') process.stderr.write(chunk);
+          text += chunk.toString();
+          if (text.includes('ready (pid')) resolve();
+        });
+        exit.then(() => reject(new Error(`concur worker exited before it was ready:\n${text}`)));
+      }),
+    );
+  }
+  try {
+    await Promise.all(started);
+  } catch (error) {
+    for (const child of children) child.kill('SIGKILL');
+    await Promise.all(exits);
+    await redis?.stop();
+    throw error;
   }
   const executor = new QueueExecutor({ connection, queue, tasksRoot, ...options.executor });
   await executor.ready();

@@ -82,6 +82,25 @@ const KEYS = [
   'progressIntervalMs',
 ] as const;
 
+/** Longest wait for one Redis step of close() (hand back, disconnect) when Redis does not answer. */
+const REDIS_STEP_MS = 2000;
+
+/** Resolves true if `promise` settled within `ms`, false otherwise (without cancelling it). */
+async function within(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const settled = await Promise.race([
+    promise.then(
+      () => true,
+      () => true,
+    ),
+    new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), ms);
+    }),
+  ]);
+  clearTimeout(timer);
+  return settled;
+}
+
 /** Thrown inside the processor for jobs no retry can fix. */
 class FinalFailure {
   constructor(readonly error: unknown) {}
@@ -101,6 +120,7 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<Queue
     throw invalid('tasks', 'the path of a task module or folder', options.tasks);
   }
   const resolver = new TaskResolver(options.tasks);
+  await resolver.preload();
   const model = checkOneOf('model', options.model ?? 'thread', [
     'thread',
     'process',
@@ -135,6 +155,9 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<Queue
   const capacity = model === 'async' ? concurrency : workers * concurrency;
   const counts: QueueWorkerStats = { completed: 0, failed: 0, running: 0 };
   const active = new Map<string, { job: BullJob; token: string | undefined }>();
+  let idleWaiters: (() => void)[] = [];
+  const idle = (): Promise<void> =>
+    active.size === 0 ? Promise.resolve() : new Promise((resolve) => idleWaiters.push(resolve));
 
   const runChunk = async (task: AnyTask, mode: JobMode, items: unknown[], signal: AbortSignal) => {
     const values: unknown[] = [];
@@ -216,6 +239,11 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<Queue
     } finally {
       counts.running--;
       active.delete(job.id!);
+      if (active.size === 0 && idleWaiters.length > 0) {
+        const waiters = idleWaiters;
+        idleWaiters = [];
+        for (const resolve of waiters) resolve();
+      }
     }
   };
 
@@ -277,26 +305,26 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<Queue
       log(
         `concur worker: stopping; ${active.size} running job(s) get up to ${graceMs} ms to finish`,
       );
-      const gentle = worker.close();
-      let timedOut = false;
-      await Promise.race([
-        gentle,
-        new Promise<void>((resolve) => {
-          const t = setTimeout(() => {
-            timedOut = true;
-            resolve();
-          }, graceMs);
-          gentle.finally(() => clearTimeout(t));
-        }),
-      ]);
-      if (timedOut) {
+      // Stops fetching at once; resolves when running jobs are done and Redis has heard.
+      const gentle = worker.close().catch(() => {});
+      const finished = await within(idle(), graceMs);
+      if (!finished && active.size > 0) {
         const handedBack = [...active.values()];
-        await Promise.allSettled(handedBack.map(({ job, token }) => job.moveToWait(token)));
+        await within(
+          Promise.allSettled(handedBack.map(({ job, token }) => job.moveToWait(token))),
+          REDIS_STEP_MS,
+        );
         log(`concur worker: handed ${handedBack.length} unfinished job(s) back to the queue`);
-        await worker.close(true).catch(() => {});
       }
-      await local.shutdown({ wait: !timedOut, cancelPending: true });
-      await subscriber.quit().catch(() => subscriber.disconnect());
+      // Redis may be unreachable: none of these may wait for ever.
+      if (!(await within(gentle, REDIS_STEP_MS))) {
+        await within(
+          worker.disconnect().catch(() => {}),
+          REDIS_STEP_MS,
+        );
+      }
+      await within(local.shutdown({ wait: finished, cancelPending: true }), graceMs);
+      subscriber.disconnect();
       log(`concur worker: stopped; ${counts.completed} done, ${counts.failed} failed`);
     })();
     return closing;

@@ -92,6 +92,19 @@ export class TaskResolver {
     }
   }
 
+  /** Imports the tasks file now (when --tasks is one file), so a broken module stops the worker at start. */
+  async preload(): Promise<void> {
+    if (this.#onlyFile === undefined) return;
+    try {
+      await this.#load(this.#onlyFile);
+    } catch (error) {
+      throw new TaskNotFoundError(
+        `Cannot load the tasks module ${this.#onlyFile}: ${(error as Error)?.message ?? String(error)}`,
+        { cause: error },
+      );
+    }
+  }
+
   /** The file a job's module path points to, if it is allowed; undefined otherwise. */
   locate(module: unknown): string | undefined {
     if (typeof module !== 'string' || module === '' || module.includes('\0')) return undefined;
@@ -119,13 +132,7 @@ export class TaskResolver {
           "folder (or file) that holds the task, and set the executor's `tasksRoot` to the matching folder",
       );
     }
-    let loading = this.#modules.get(file);
-    if (loading === undefined) {
-      loading = import(pathToFileURL(file).href) as Promise<Record<string, unknown>>;
-      this.#modules.set(file, loading);
-      loading.catch(() => this.#modules.delete(file));
-    }
-    const exports = await loading;
+    const exports = await this.#load(file);
     const direct = exports[identity.name];
     if (isTask(direct) && direct.taskName === identity.name) return direct;
     for (const value of Object.values(exports)) {
@@ -135,5 +142,15 @@ export class TaskResolver {
       `The module ${file} exports no task named \`${String(identity.name)}\`; ` +
         'a worker runs only tasks its modules export: add `export` to the task() declaration',
     );
+  }
+
+  #load(file: string): Promise<Record<string, unknown>> {
+    let loading = this.#modules.get(file);
+    if (loading === undefined) {
+      loading = import(pathToFileURL(file).href) as Promise<Record<string, unknown>>;
+      this.#modules.set(file, loading);
+      loading.catch(() => this.#modules.delete(file));
+    }
+    return loading;
   }
 }

@@ -1,5 +1,7 @@
 // The shared executor behaviour, run on QueueExecutor with two `concur worker` processes.
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
   asCompleted,
@@ -21,9 +23,16 @@ import {
   notATask,
   sleep,
   square,
+  waitForFile,
   whoAmI,
 } from '../fixtures/queue/tasks.ts';
-import { freshQueue, startLocalRedis, startWorker, type WorkerProcess } from './harness.ts';
+import {
+  freshQueue,
+  startLocalRedis,
+  startWorker,
+  tempDir,
+  type WorkerProcess,
+} from './harness.ts';
 
 let redis: LocalRedis;
 before(async () => {
@@ -38,13 +47,21 @@ interface Cluster {
   workers: WorkerProcess[];
 }
 
-/** Two worker processes (one async, one thread model) and an executor, all on a fresh queue. */
-async function withCluster(label: string, body: (c: Cluster) => Promise<void>): Promise<void> {
+const MODEL_ARGS = {
+  async: ['--model', 'async', '--concurrency', '4'],
+  thread: ['--model', 'thread', '--workers', '2'],
+};
+
+/** Two worker processes (by default one async, one thread model) and an executor, all on a fresh queue. */
+async function withCluster(
+  label: string,
+  body: (c: Cluster) => Promise<void>,
+  models: (keyof typeof MODEL_ARGS)[] = ['async', 'thread'],
+): Promise<void> {
   const queue = freshQueue(label);
-  const workers = await Promise.all([
-    startWorker(redis.url, queue, ['--model', 'async', '--concurrency', '4']),
-    startWorker(redis.url, queue, ['--model', 'thread', '--workers', '2']),
-  ]);
+  const workers = await Promise.all(
+    models.map((m) => startWorker(redis.url, queue, MODEL_ARGS[m])),
+  );
   const executor = new QueueExecutor({ connection: redis.url, queue, reconcileIntervalMs: 500 });
   try {
     await body({ executor, workers });
@@ -140,19 +157,43 @@ describe('QueueExecutor: shared executor behaviour', () => {
       assert.deepEqual(seen, [10, 20]);
     }));
 
+  // Two async workers: a thread-model worker may run 'fast' behind 'slow' in one thread.
   test('asCompleted and wait', () =>
-    withCluster('ascompleted', async ({ executor }) => {
-      const futures = [executor.submit(sleep, 600, 'slow'), executor.submit(sleep, 10, 'fast')];
-      const order: unknown[] = [];
-      for await (const f of asCompleted(futures)) order.push(await f);
-      assert.deepEqual(order, ['fast', 'slow']);
-      const more = [executor.submit(sleep, 800, 'a'), executor.submit(sleep, 5, 'b')];
-      const first = await wait(more, { returnWhen: 'FIRST_COMPLETED' });
-      assert.ok(first.done.size >= 1);
-      const all = await wait(more, { returnWhen: 'ALL_COMPLETED' });
-      assert.equal(all.done.size, 2);
-      assert.equal(all.notDone.size, 0);
-    }));
+    withCluster(
+      'ascompleted',
+      async ({ executor }) => {
+        const dir = tempDir();
+        try {
+          const futures = [
+            executor.submit(waitForFile, join(dir, 'gate1'), 'slow'),
+            executor.submit(sleep, 1, 'fast'),
+          ];
+          const order: unknown[] = [];
+          for await (const f of asCompleted(futures)) {
+            order.push(await f);
+            writeFileSync(join(dir, 'gate1'), '');
+          }
+          assert.deepEqual(order, ['fast', 'slow']);
+          const more = [
+            executor.submit(waitForFile, join(dir, 'gate2'), 'a'),
+            executor.submit(sleep, 1, 'b'),
+          ];
+          const first = await wait(more, { returnWhen: 'FIRST_COMPLETED' });
+          assert.deepEqual([...first.done], [more[1]]);
+          assert.deepEqual([...first.notDone], [more[0]]);
+          writeFileSync(join(dir, 'gate2'), '');
+          const all = await wait(more, { returnWhen: 'ALL_COMPLETED' });
+          assert.equal(all.done.size, 2);
+          assert.equal(all.notDone.size, 0);
+          assert.equal(await more[0], 'a');
+        } finally {
+          // Never leave a task waiting: shutdown would wait for it.
+          writeFileSync(join(dir, 'gate1'), '');
+          writeFileSync(join(dir, 'gate2'), '');
+        }
+      },
+      ['async', 'async'],
+    ));
 
   test('both workers take jobs', () =>
     withCluster('spread', async ({ executor, workers }) => {

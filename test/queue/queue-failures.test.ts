@@ -1,13 +1,13 @@
 // Failure semantics of QueueExecutor against a real redis-server (no mocks).
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { Queue } from 'bullmq';
 import { CancelledError } from '../../src/index.ts';
 import { QueueExecutor } from '../../src/queue/index.ts';
 import type { LocalRedis } from '../../src/queue/local-redis.ts';
-import { add, flaky, markThenSleep, sleep } from '../fixtures/queue/tasks.ts';
+import { add, flaky, markThenSleep, sleep, waitForFile } from '../fixtures/queue/tasks.ts';
 import {
   freshQueue,
   startLocalRedis,
@@ -125,9 +125,11 @@ describe('QueueExecutor failure semantics', () => {
       await assert.rejects(waiting, CancelledError);
       await until('the job to leave Redis', async () => (await inspect.getWaitingCount()) === 0);
       workers.push(await startWorker(redis.url, queue, ['--model', 'async']));
-      const running = executor.submit(sleep, 1000, 'finished');
+      const gate = join(tempDir(), 'gate');
+      const running = executor.submit(waitForFile, gate, 'finished');
       await until('the job to run', () => running.state === 'running');
       assert.equal(running.cancel(), false);
+      writeFileSync(gate, '');
       assert.equal(await running, 'finished');
       assert.equal(existsSync(marks), false, 'the cancelled task never ran');
     });
@@ -164,15 +166,21 @@ describe('QueueExecutor failure semantics', () => {
     ];
     const executor = new QueueExecutor({ connection: redis.url, queue });
     await scenario({ executor, workers, inspect }, async () => {
-      const futures = Array.from({ length: 12 }, (_, i) => executor.submit(sleep, 200, i));
+      const gate = join(tempDir(), 'gate');
+      const futures = [
+        executor.submit(waitForFile, gate, 0),
+        ...Array.from({ length: 11 }, (_, i) => executor.submit(sleep, 200, i + 1)),
+      ];
       await until('the first job to run', () => futures[0]!.state === 'running');
-      await executor.shutdown({ cancelPending: true });
+      const closing = executor.shutdown({ cancelPending: true });
+      writeFileSync(gate, '');
+      await closing;
       assert.ok(
         futures.every((f) => f.done),
         'nothing left pending',
       );
       assert.equal(await futures[0], 0, 'the running one finished');
-      assert.ok(futures.filter((f) => f.state === 'cancelled').length >= 10);
+      assert.equal(futures.filter((f) => f.state === 'cancelled').length, 11);
       await until(
         'cancelled jobs to leave Redis',
         async () => (await inspect.getWaitingCount()) === 0,
