@@ -114,6 +114,10 @@ export abstract class BaseExecutor implements Executor, MapScheduler, Canceller 
   protected abstract get queuedCount(): number;
   protected abstract get busyWorkers(): number;
   protected abstract get liveWorkers(): number;
+  /** True if a task enqueued now would start without waiting; such a task never counts against maxQueue. */
+  protected get hasFreeSlot(): boolean {
+    return false;
+  }
   /** Queue a job; it will call jobStarted, then jobFulfilled or jobRejected. */
   protected abstract enqueue(job: Job): void;
   /** Remove a job that is still queued. */
@@ -138,11 +142,7 @@ export abstract class BaseExecutor implements Executor, MapScheduler, Canceller 
     args: A,
     options: CallOptions,
   ): Future<Awaited<R>> {
-    if (!Array.isArray(args)) {
-      throw new TypeError(
-        `submitWith() takes the task's arguments as an array, got ${typeof args}`,
-      );
-    }
+    if (!Array.isArray(args)) throw invalid('args', "an array of the task's arguments", args);
     checkObject('options', options);
     checkKnownKeys('submitWith()', options, CALL_OPTION_KEYS);
     return this.#submit(task, args, options, this.submitWith);
@@ -177,7 +177,7 @@ export abstract class BaseExecutor implements Executor, MapScheduler, Canceller 
     checkKnownKeys('shutdown()', options, ['wait', 'cancelPending']);
     const wait = options.wait ?? true;
     if (options.cancelPending === true) {
-      for (const job of this.takeQueued()) this.#cancelQueued(job);
+      for (const job of this.takeQueued()) this.#cancelQueued(job, false);
     }
     this.#closed = true;
     this.#closing ??= this.drained().then(() => this.close(false));
@@ -286,8 +286,9 @@ export abstract class BaseExecutor implements Executor, MapScheduler, Canceller 
     return count < CALL_SITES_BEFORE_MEASURED;
   }
 
-  #cancelQueued(job: Job): void {
-    this.dequeue(job);
+  // takeQueued() has already removed its jobs: dequeuing them again would count them twice.
+  #cancelQueued(job: Job, stillQueued = true): void {
+    if (stillQueued) this.dequeue(job);
     job.state = JobState.Done;
     this.#cancelled += job.size;
     if (job.timer !== undefined) clearTimeout(job.timer);
@@ -326,7 +327,7 @@ export abstract class BaseExecutor implements Executor, MapScheduler, Canceller 
         ),
       );
     }
-    if (this.queuedCount >= this.#maxQueue) {
+    if (this.queuedCount >= this.#maxQueue && !this.hasFreeSlot) {
       return rejected(
         new QueueFullError(
           `${this.queuedCount} tasks are already queued, the executor's \`maxQueue\`; wait for some to finish (await their futures) or raise \`maxQueue\``,

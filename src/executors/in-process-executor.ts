@@ -54,8 +54,13 @@ export abstract class InProcessExecutor extends BaseExecutor {
     return super.autoChunkSize(task, chunksSoFar, knownLength);
   }
 
+  // Every task passes through the queue until the next macrotask; those that will take a free
+  // slot then are not waiting, so they count neither in stats nor against maxQueue.
   protected get queuedCount(): number {
-    return this.#queue.size;
+    return Math.max(0, this.#queue.size - (this.#concurrency - this.#running));
+  }
+  protected override get hasFreeSlot(): boolean {
+    return this.#queue.size < this.#concurrency - this.#running;
   }
   protected get busyWorkers(): number {
     return this.#running;

@@ -30,7 +30,9 @@ export class Future<R> implements PromiseLike<R> {
   #state: FutureState = 'pending';
   #value: unknown;
   #promise: Promise<R> | undefined;
-  #resolve: ((value: R) => void) | undefined;
+  // Typed without R so that Future stays covariant: a Future<number> must be usable as a
+  // Future<unknown>, or wait()/asCompleted() over futures of different tasks would not compile.
+  #resolve: ((value: unknown) => void) | undefined;
   #reject: ((error: unknown) => void) | undefined;
   #listeners: Listener[] | undefined;
   #canceller: Canceller | undefined;
@@ -125,7 +127,7 @@ export class Future<R> implements PromiseLike<R> {
         this.#promise.catch(noop);
       } else {
         this.#promise = new Promise<R>((resolve, reject) => {
-          this.#resolve = resolve;
+          this.#resolve = resolve as (value: unknown) => void;
           this.#reject = reject;
         });
         this.#promise.catch(noop);
@@ -141,7 +143,7 @@ export class Future<R> implements PromiseLike<R> {
     this.#canceller = undefined;
     this.#token = undefined;
     if (this.#resolve !== undefined) {
-      if (state === 'fulfilled') this.#resolve(value as R);
+      if (state === 'fulfilled') this.#resolve(value);
       else this.#reject!(value);
       this.#resolve = undefined;
       this.#reject = undefined;

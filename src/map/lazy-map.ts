@@ -98,8 +98,14 @@ export async function* lazyMap(
   const onAbort = () => wake?.();
   signal?.addEventListener('abort', onAbort);
 
+  // Auto chunks also never hold more items than have come back so far (a slow start,
+  // doubling per round trip): on a short or failing input the map reads little ahead,
+  // and on a long one it reaches full-size chunks within a dozen round trips.
+  let itemsDone = 0;
   const nextSize = () =>
-    chunksize !== 'auto' ? chunksize : scheduler.autoChunkSize(task, nextSeq, knownLength);
+    chunksize !== 'auto'
+      ? chunksize
+      : Math.min(scheduler.autoChunkSize(task, nextSeq, knownLength), Math.max(1, itemsDone));
 
   const checkItem = (item: unknown) => {
     if (mode === JobMode.StarmapChunk && !Array.isArray(item)) {
@@ -182,6 +188,7 @@ export async function* lazyMap(
       }
       pending.delete(chunk.seq);
       if (ordered) nextYield++;
+      itemsDone += chunk.values?.length ?? 1;
       if (chunk.failure !== undefined) {
         if (chunk.failure instanceof ChunkFailure) {
           for (const value of chunk.failure.values) yield value;

@@ -1,0 +1,58 @@
+import type { Executor, Future } from '../../src/index.ts';
+import { gate } from '../fixtures/suite-tasks.ts';
+import { Scratch } from './gates.ts';
+
+/** Options every executor accepts, so the suite can build variants of the one under test. */
+export interface CommonOptions {
+  maxQueue?: number;
+}
+
+export type ExecutorFactory = (options?: CommonOptions) => Executor;
+
+export interface ExecutorTraits {
+  /** Tasks that run at once in the factory's executor (workers x concurrency per worker). */
+  capacity: number;
+  /** Pools stop a running task by stopping its worker; in-process executors abort its signal. */
+  runtime: 'in-process' | 'pool';
+}
+
+export interface SuiteContext extends ExecutorTraits {
+  label: string;
+  factory: ExecutorFactory;
+}
+
+/**
+ * Runs `body` with a fresh executor and scratch folder, then opens every gate and
+ * shuts the executor down even if the body failed, so a failing test cannot hang the run.
+ */
+export async function withExecutor(
+  ctx: SuiteContext,
+  body: (ex: Executor, scratch: Scratch) => Promise<void>,
+  options?: CommonOptions,
+): Promise<void> {
+  const scratch = new Scratch();
+  const ex = ctx.factory(options);
+  try {
+    await body(ex, scratch);
+  } finally {
+    scratch.openAll();
+    await ex.shutdown({ cancelPending: true });
+    scratch[Symbol.dispose]();
+  }
+}
+
+/** Submits `count` gated tasks named `block-<i>` and waits until all run: the executor is then full. */
+export async function fillCapacity(
+  ex: Executor,
+  scratch: Scratch,
+  count: number,
+): Promise<Future<unknown>[]> {
+  const futures: Future<unknown>[] = [];
+  for (let i = 0; i < count; i++) futures.push(ex.submit(gate, scratch.path(`block-${i}`), i));
+  for (let i = 0; i < count; i++) await scratch.started(`block-${i}`);
+  return futures;
+}
+
+export function openBlocks(scratch: Scratch, count: number): void {
+  for (let i = 0; i < count; i++) scratch.open(`block-${i}`);
+}
