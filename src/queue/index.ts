@@ -1,7 +1,7 @@
 // The `concur/queue` entry point: the only one that loads bullmq and ioredis.
 export type { QueueConnection, QueueTlsOptions } from './connection.ts';
 export type { JobCodec } from './job-codec.ts';
-export { jsonCodec } from './job-codec.ts';
+export { jsonCodec, v8Codec } from './job-codec.ts';
 export type { LocalQueueCluster, LocalQueueClusterOptions } from './local-cluster.ts';
 export { startLocalQueueCluster } from './local-cluster.ts';
 export type { LocalModel } from './local-executor.ts';

@@ -1,3 +1,4 @@
+import { deserialize, serialize } from 'node:v8';
 import { DataCloneError } from '../errors/errors.ts';
 
 /**
@@ -98,6 +99,34 @@ export const jsonCodec: JobCodec = Object.freeze({
   decode(text: string): unknown {
     return text === '' ? undefined : JSON.parse(text);
   },
+});
+
+/**
+ * Node's structured clone (v8.serialize) as base64 text: Map, Set, Date, BigInt,
+ * typed arrays, errors and cycles travel as they do to a worker thread. Both ends
+ * must run Node, of the same major version to be safe; functions are still refused.
+ */
+export const v8Codec: JobCodec = Object.freeze({
+  name: 'v8',
+  encode(value: unknown, root: string): string {
+    try {
+      return serialize(value).toString('base64');
+    } catch (error) {
+      throw new DataCloneError(
+        `Cannot send \`${root}\` through Redis with the v8 codec: ${(error as Error).message}`,
+        { cause: error },
+      );
+    }
+  },
+  decode(text: string): unknown {
+    return deserialize(Buffer.from(text, 'base64'));
+  },
+});
+
+/** Codecs a worker knows by name (`--codec json`, `--codec v8`). */
+export const BUILT_IN_CODECS: Readonly<Record<string, JobCodec>> = Object.freeze({
+  json: jsonCodec,
+  v8: v8Codec,
 });
 
 export function isJobCodec(value: unknown): value is JobCodec {

@@ -221,17 +221,16 @@ export class QueueExecutor extends BaseExecutor {
     const entry = this.#entries.get(job.owner as string);
     this.#release(job);
     this.jobRejected(job, reason);
-    if (entry !== undefined) {
-      this.#track(
-        this.#client.publish(abortChannel(this.#options.prefix, this.#options.queue), entry.id),
-      );
-    }
+    if (entry !== undefined) this.#abort(entry);
   }
 
+  /** Removes (here and in Redis) and returns every job no worker has taken. */
   protected takeQueued(): Job[] {
     const jobs: Job[] = [];
-    for (const entry of this.#entries.values()) {
-      if (entry.job.state === JobState.Queued) jobs.push(entry.job);
+    for (const entry of [...this.#entries.values()]) {
+      if (entry.job.state !== JobState.Queued) continue;
+      jobs.push(entry.job);
+      this.dequeue(entry.job);
     }
     return jobs;
   }
@@ -298,8 +297,20 @@ export class QueueExecutor extends BaseExecutor {
   }
 
   #remove(entry: Entry): void {
-    // Fails (returns 0) once a worker holds the job: then it runs, and its result is ignored.
-    if (entry.added) this.#track(this.#queue.remove(entry.id));
+    if (!entry.added) return;
+    const removing = this.#queue.remove(entry.id).then((removed) => {
+      // 0: a worker took the job before the executor heard of it. Tell it to stop.
+      if (removed === 0) this.#abort(entry);
+    });
+    this.#track(removing);
+  }
+
+  /** Asks every worker to abort this job, running or about to run. */
+  #abort(entry: Entry): void {
+    if (this.#disconnected) return;
+    this.#track(
+      this.#client.publish(abortChannel(this.#options.prefix, this.#options.queue), entry.id),
+    );
   }
 
   /** Stops following a job: the executor no longer waits for it. */

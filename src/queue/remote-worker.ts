@@ -1,7 +1,7 @@
 import { availableParallelism, hostname } from 'node:os';
 import { type Job as BullJob, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
-import { DataCloneError, TaskNotFoundError } from '../errors/errors.ts';
+import { AbortError, DataCloneError, TaskNotFoundError } from '../errors/errors.ts';
 import type { Executor } from '../executors/executor.ts';
 import { JobMode } from '../job/job.ts';
 import {
@@ -82,6 +82,9 @@ const KEYS = [
   'progressIntervalMs',
 ] as const;
 
+/** Job ids of recent abort requests kept, for jobs not yet started here. */
+const ABORTS_REMEMBERED = 10_000;
+
 /** Longest wait for one Redis step of close() (hand back, disconnect) when Redis does not answer. */
 const REDIS_STEP_MS = 2000;
 
@@ -156,6 +159,7 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<Queue
   const counts: QueueWorkerStats = { completed: 0, failed: 0, running: 0 };
   const active = new Map<string, { job: BullJob; token: string | undefined }>();
   let idleWaiters: (() => void)[] = [];
+  const aborted = new Set<string>();
   const idle = (): Promise<void> =>
     active.size === 0 ? Promise.resolve() : new Promise((resolve) => idleWaiters.push(resolve));
 
@@ -183,6 +187,11 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<Queue
     active.set(job.id!, { job, token });
     counts.running++;
     try {
+      if (aborted.has(job.id!)) {
+        throw new FinalFailure(
+          new AbortError('The task was cancelled or aborted by its submitter before it started'),
+        );
+      }
       if (data?.v !== JOB_FORMAT || typeof data.payload !== 'string') {
         throw new FinalFailure(
           new TaskNotFoundError(
@@ -276,6 +285,9 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<Queue
   const channel = abortChannel(prefix, queueName);
   void subscriber.subscribe(channel).catch(() => {});
   subscriber.on('message', (_channel: string, id: string) => {
+    // The abort can arrive before the job reaches this worker's processor: remember it.
+    aborted.add(id);
+    if (aborted.size > ABORTS_REMEMBERED) aborted.delete(aborted.values().next().value!);
     if (active.has(id)) worker.cancelJob(id, 'aborted by the submitter');
   });
 

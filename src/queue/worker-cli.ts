@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { QueueConnection, QueueTlsOptions } from './connection.ts';
-import { isJobCodec, type JobCodec } from './job-codec.ts';
+import { BUILT_IN_CODECS, isJobCodec, type JobCodec } from './job-codec.ts';
 import type { LocalModel } from './local-executor.ts';
 import { runQueueWorker } from './remote-worker.ts';
 
@@ -23,7 +23,7 @@ Takes jobs from a concur queue and runs them on this machine's cores.
   --tls                   use TLS even with a redis:// URL
   --tls-ca FILE           PEM file of the CA that signed the Redis server's certificate
   --prefix P              Redis key prefix (default concur)
-  --codec MODULE          module whose default export is the JobCodec (default JSON)
+  --codec C               json (default), v8, or a module whose default export is a JobCodec
   --lock-ms MS            a job whose worker is silent this long is stalled (default 30000)
   --stalled-interval-ms MS  how often to look for stalled jobs (default 30000)
   --grace-ms MS           on SIGTERM/SIGINT, time running jobs get before they are
@@ -105,7 +105,10 @@ export async function runWorkerCommand(argv: string[]): Promise<number> {
       connection.tls = tls;
     }
     let codec: JobCodec | undefined;
-    if (str('codec') !== undefined) {
+    const codecName = str('codec');
+    if (codecName !== undefined && BUILT_IN_CODECS[codecName] !== undefined) {
+      codec = BUILT_IN_CODECS[codecName];
+    } else if (codecName !== undefined) {
       const mod = (await import(pathToFileURL(resolve(str('codec')!)).href)) as {
         default?: unknown;
       };

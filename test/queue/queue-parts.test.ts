@@ -10,7 +10,7 @@ import { DataCloneError, InvalidArgumentError, TaskNotFoundError } from '../../s
 import { parseConnection } from '../../src/queue/connection.ts';
 import { deserializeError, serializeError } from '../../src/queue/error-codec.ts';
 import { QueueExecutor } from '../../src/queue/index.ts';
-import { jsonCodec } from '../../src/queue/job-codec.ts';
+import { jsonCodec, v8Codec } from '../../src/queue/job-codec.ts';
 import { TaskResolver, taskIdentity } from '../../src/queue/task-identity.ts';
 import { add } from '../fixtures/queue/tasks.ts';
 import { TASKS, tempDir } from './harness.ts';
@@ -52,6 +52,30 @@ describe('job codec', () => {
       jsonCodec.encode([shared, shared], 'args'),
       '[{"n":1},{"n":1}]',
       'a shared object is not a cycle',
+    );
+  });
+});
+
+describe('v8 codec', () => {
+  test('carries Map, Set, BigInt, Date and cycles; refuses functions naming the root', () => {
+    const cyclic: Record<string, unknown> = {
+      when: new Date(0),
+      big: 10n,
+      map: new Map([[1, new Set([2])]]),
+    };
+    cyclic.self = cyclic;
+    const back = v8Codec.decode(v8Codec.encode([cyclic], 'args')) as [Record<string, unknown>];
+    assert.equal(back[0].self, back[0]);
+    assert.deepEqual(back[0].map, new Map([[1, new Set([2])]]));
+    assert.equal(back[0].big, 10n);
+    assert.deepEqual(back[0].when, new Date(0));
+    assert.throws(
+      () => v8Codec.encode([() => 1], 'args'),
+      (error: Error) => {
+        assert.ok(error instanceof DataCloneError);
+        assert.match(error.message, /`args` through Redis with the v8 codec/);
+        return true;
+      },
     );
   });
 });
