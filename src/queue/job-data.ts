@@ -16,6 +16,17 @@ export interface QueueJobData {
   readonly payload: string;
 }
 
+/** What a worker returns for a concur job (BullMQ's `returnvalue`). */
+export interface QueueJobResult {
+  /** The result, encoded by the codec. */
+  readonly v: string;
+  /**
+   * Milliseconds the task itself ran on the worker. Map's automatic chunk size is
+   * computed from it: the time the executor sees includes the trip through Redis.
+   */
+  readonly ms: number;
+}
+
 /** Extra fields a worker stores with a failed chunk: how far it got. */
 export interface ChunkFailureExtra {
   /** Index of the item that failed. */

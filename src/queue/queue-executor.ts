@@ -14,6 +14,7 @@ import {
   JOB_FORMAT,
   jobName,
   type QueueJobData,
+  type QueueJobResult,
 } from './job-data.ts';
 import {
   checkBackoff,
@@ -341,7 +342,11 @@ export class QueueExecutor extends BaseExecutor {
     this.#started(id);
     let value: unknown;
     try {
-      value = this.#options.codec.decode(String(returnvalue));
+      const result = returnvalue as Partial<QueueJobResult> | null;
+      if (typeof result?.v !== 'string') throw new Error('it is not a concur job result');
+      // Never 0: the base only uses a measured run time above 0.
+      if (typeof result.ms === 'number') entry.job.runMs = Math.max(result.ms, 1e-3);
+      value = this.#options.codec.decode(result.v);
     } catch (error) {
       this.#settle(
         entry,

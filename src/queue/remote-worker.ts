@@ -15,7 +15,7 @@ import type { AnyTask } from '../task/task.ts';
 import { describeConnection, parseConnection, type QueueConnection } from './connection.ts';
 import { toBullError } from './error-codec.ts';
 import { isJobCodec, type JobCodec, jsonCodec } from './job-codec.ts';
-import { abortChannel, JOB_FORMAT, type QueueJobData } from './job-data.ts';
+import { abortChannel, JOB_FORMAT, type QueueJobData, type QueueJobResult } from './job-data.ts';
 import { createLocalExecutor, type LocalModel } from './local-executor.ts';
 import { checkQueueName } from './queue-options.ts';
 import { TaskResolver } from './task-identity.ts';
@@ -215,6 +215,7 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<Queue
         throw new FinalFailure(error);
       }
       let result: unknown;
+      const began = performance.now();
       if (data.mode === JobMode.Call) {
         try {
           result = await local.submitWith(task, payload as unknown[], { signal: abort });
@@ -237,7 +238,11 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<Queue
         }
       }
       try {
-        return codec.encode(result, 'result');
+        const done: QueueJobResult = {
+          v: codec.encode(result, 'result'),
+          ms: performance.now() - began,
+        };
+        return done;
       } catch (error) {
         throw new FinalFailure(error);
       }
