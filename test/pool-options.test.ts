@@ -10,7 +10,6 @@ import {
 import { failInit, initWorker, readInit } from './fixtures/crash-tasks.ts';
 import { add, gate, whoAmI } from './fixtures/suite-tasks.ts';
 import { Scratch, waitUntil } from './shared/gates.ts';
-import { knownIssue, POOL_PIPELINES_AHEAD } from './shared/known-issues.ts';
 import { POOLS, runMany } from './shared/pools.ts';
 
 for (const pool of POOLS) {
@@ -75,26 +74,22 @@ for (const pool of POOLS) {
       await ex.shutdown();
     });
 
-    it(
-      'keeps minWorkers alive and stops the others after idleTimeoutMs',
-      knownIssue(true, POOL_PIPELINES_AHEAD),
-      async () => {
-        using scratch = new Scratch();
-        const ex = pool.create({ maxWorkers: 2, minWorkers: 1, idleTimeoutMs: 50 });
-        assert.equal(ex.stats().liveWorkers, 1, 'minWorkers start at construction');
-        const futures = [0, 1].map((i) => ex.submit(gate, scratch.path(`g${i}`), i));
-        await scratch.started('g0');
-        await scratch.started('g1');
-        assert.equal(ex.stats().liveWorkers, 2);
-        scratch.open('g0');
-        scratch.open('g1');
-        await Promise.all(futures);
-        await waitUntil('the extra worker idles out', () => ex.stats().liveWorkers === 1);
-        assert.equal(await ex.submit(add, 1, 1), 2);
-        await ex.shutdown();
-        assert.equal(ex.stats().liveWorkers, 0);
-      },
-    );
+    it('keeps minWorkers alive and stops the others after idleTimeoutMs', async () => {
+      using scratch = new Scratch();
+      const ex = pool.create({ maxWorkers: 2, minWorkers: 1, idleTimeoutMs: 50 });
+      assert.equal(ex.stats().liveWorkers, 1, 'minWorkers start at construction');
+      const futures = [0, 1].map((i) => ex.submit(gate, scratch.path(`g${i}`), i));
+      await scratch.started('g0');
+      await scratch.started('g1');
+      assert.equal(ex.stats().liveWorkers, 2);
+      scratch.open('g0');
+      scratch.open('g1');
+      await Promise.all(futures);
+      await waitUntil('the extra worker idles out', () => ex.stats().liveWorkers === 1);
+      assert.equal(await ex.submit(add, 1, 1), 2);
+      await ex.shutdown();
+      assert.equal(ex.stats().liveWorkers, 0);
+    });
 
     it('stops every idle worker after idleTimeoutMs when minWorkers is 0', async () => {
       const ex = pool.create({ maxWorkers: 2, idleTimeoutMs: 20 });

@@ -20,8 +20,13 @@ export abstract class PoolExecutor extends BaseExecutor {
   get capacity(): number {
     return this.#pool.capacity;
   }
+  // Tasks about to go to a free worker (dispatch waits for a microtask) are not waiting:
+  // they count neither in stats().queued nor against maxQueue.
   protected get queuedCount(): number {
-    return this.#pool.queued;
+    return Math.max(0, this.#pool.queued - this.#pool.freeCapacity);
+  }
+  protected override get hasFreeSlot(): boolean {
+    return this.#pool.queued < this.#pool.freeCapacity;
   }
   protected get busyWorkers(): number {
     return this.#pool.busyWorkers;

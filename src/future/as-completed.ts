@@ -2,6 +2,14 @@ import { TimeoutError } from '../errors/errors.ts';
 import { checkNonNegative } from '../options/validate.ts';
 import { type Future, onSettled } from './future.ts';
 
+/**
+ * What asCompleted() yields: the very Future that was passed in (compare with ===,
+ * `await` still works), already settled, so `state`, `value` and `error` can be read
+ * at once. Typed without `then`, because for a thenable element TypeScript would type
+ * the for-await variable as the future's value, while at run time it is the future.
+ */
+export type SettledFuture<R> = Omit<Future<R>, 'then' | 'catch' | 'finally'>;
+
 export interface AsCompletedOptions {
   /** Throw a TimeoutError if not every future has settled after this many milliseconds. */
   timeoutMs?: number;
@@ -18,14 +26,17 @@ export interface AsCompletedOptions {
 export function asCompleted<R>(
   futures: Iterable<Future<R>>,
   options: AsCompletedOptions = {},
-): AsyncIterableIterator<Future<R>> {
+): AsyncIterableIterator<SettledFuture<R>> {
   const timeoutMs =
     options.timeoutMs === undefined ? undefined : checkNonNegative('timeoutMs', options.timeoutMs);
   const pending = new Set(futures);
   let remaining = pending.size;
   const settled: Future<R>[] = [];
   let waiter:
-    | { resolve: (r: IteratorResult<Future<R>, undefined>) => void; reject: (e: unknown) => void }
+    | {
+        resolve: (r: IteratorResult<SettledFuture<R>, undefined>) => void;
+        reject: (e: unknown) => void;
+      }
     | undefined;
   let timer: NodeJS.Timeout | undefined;
   let finished = false;
@@ -78,7 +89,7 @@ export function asCompleted<R>(
   }
   let pendingError: unknown;
 
-  const iterator: AsyncIterableIterator<Future<R>> = {
+  const iterator: AsyncIterableIterator<SettledFuture<R>> = {
     next() {
       if (pendingError !== undefined) {
         const error = pendingError;

@@ -138,7 +138,7 @@ export class Pool {
 
   #window(): number {
     const c = this.#options.concurrencyPerWorker;
-    if (this.#avgRunMs < 0) return c * 2;
+    if (this.#avgRunMs < 0) return c;
     if (this.#avgRunMs >= LONG_JOB_MS) return c;
     return Math.min(
       MAX_WINDOW,
@@ -151,25 +151,47 @@ export class Pool {
       this.#checkIdle();
       return;
     }
-    const window = this.#window();
+    const c = this.#options.concurrencyPerWorker;
+    // First every worker up to its concurrency, so no task waits inside a busy worker
+    // while another worker idles or is starting.
     let free = 0;
+    let live = 0;
     for (const slot of this.#slots) {
       if (slot.retiring || slot.stopping) continue;
+      live++;
       if (!slot.ready) {
-        free += this.#options.concurrencyPerWorker;
+        free += c;
         continue;
       }
-      if (slot.inflight.size < window) this.#fill(slot, window);
-      if (this.#queue.size === 0) return;
-      free += Math.max(0, this.#options.concurrencyPerWorker - slot.inflight.size);
+      if (slot.inflight.size < c && this.#queue.size > 0) this.#fill(slot, c);
+      free += Math.max(0, c - slot.inflight.size);
     }
-    let live = 0;
-    for (const slot of this.#slots) if (!slot.retiring && !slot.stopping) live++;
     while (this.#queue.size > free && live < this.#options.maxWorkers && !this.#closed) {
       this.#spawn();
       live++;
-      free += this.#options.concurrencyPerWorker;
+      free += c;
     }
+    // Then, for tiny tasks only, queue more inside each worker to hide the round trip.
+    const window = this.#window();
+    if (window <= c || this.#queue.size <= free) return;
+    for (const slot of this.#slots) {
+      if (!slot.ready || slot.retiring || slot.stopping || slot.inflight.size >= window) continue;
+      this.#fill(slot, window);
+      if (this.#queue.size === 0) return;
+    }
+  }
+
+  /** Tasks that could start now without waiting: idle places in live workers and workers not yet started. */
+  get freeCapacity(): number {
+    const c = this.#options.concurrencyPerWorker;
+    let free = 0;
+    let live = 0;
+    for (const slot of this.#slots) {
+      if (slot.retiring || slot.stopping) continue;
+      live++;
+      free += Math.max(0, c - slot.inflight.size);
+    }
+    return free + (this.#closed ? 0 : Math.max(0, this.#options.maxWorkers - live) * c);
   }
 
   #refFor(task: AnyTask): number {

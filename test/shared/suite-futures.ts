@@ -5,11 +5,11 @@ import {
   CancelledError,
   type Future,
   InvalidArgumentError,
+  type SettledFuture,
   TimeoutError,
   wait,
 } from '../../src/index.ts';
 import { add, gate, throwError, touch } from '../fixtures/suite-tasks.ts';
-import { knownIssue, POOL_PIPELINES_AHEAD } from './known-issues.ts';
 import { fillCapacity, openBlocks, type SuiteContext, withExecutor } from './suite-context.ts';
 
 export function futureTests(ctx: SuiteContext): void {
@@ -21,10 +21,8 @@ export function futureTests(ctx: SuiteContext): void {
           ex.submit(throwError, 'RangeError', 'x'),
           ex.submit(add, 2, 2),
         ];
-        const seen: Future<unknown>[] = [];
-        // TypeScript types for-await elements as Awaited<T>, which unwraps the thenable Future.
-        for await (const yielded of asCompleted(futures)) {
-          const future = yielded as unknown as Future<unknown>;
+        const seen: SettledFuture<unknown>[] = [];
+        for await (const future of asCompleted(futures)) {
           assert.equal(future.done, true);
           seen.push(future);
         }
@@ -35,23 +33,19 @@ export function futureTests(ctx: SuiteContext): void {
       }));
 
     if (ctx.capacity >= 2) {
-      it(
-        'yields in completion order, not submission order',
-        knownIssue(ctx.runtime === 'pool', POOL_PIPELINES_AHEAD),
-        () =>
-          withExecutor(ctx, async (ex, scratch) => {
-            const slow = ex.submit(gate, scratch.path('slow'), 'slow');
-            const fast = ex.submit(add, 1, 1);
-            const it = asCompleted<unknown>([slow, fast]);
-            const fallback = setTimeout(() => scratch.open('slow'), 10_000);
-            const first = await it.next();
-            scratch.open('slow');
-            clearTimeout(fallback);
-            assert.equal(first.value, fast);
-            assert.equal((await it.next()).value, slow);
-            assert.equal((await it.next()).done, true);
-          }),
-      );
+      it('yields in completion order, not submission order', () =>
+        withExecutor(ctx, async (ex, scratch) => {
+          const slow = ex.submit(gate, scratch.path('slow'), 'slow');
+          const fast = ex.submit(add, 1, 1);
+          const it = asCompleted<unknown>([slow, fast]);
+          const fallback = setTimeout(() => scratch.open('slow'), 20_000);
+          const first = await it.next();
+          scratch.open('slow');
+          clearTimeout(fallback);
+          assert.equal(first.value, fast);
+          assert.equal((await it.next()).value, slow);
+          assert.equal((await it.next()).done, true);
+        }));
     }
 
     it('throws TimeoutError when futures are still pending after timeoutMs', () =>
@@ -127,26 +121,22 @@ export function futureTests(ctx: SuiteContext): void {
   });
 
   describe('cancel', () => {
-    it(
-      'returns true for a task that has not started, which then never runs',
-      knownIssue(ctx.runtime === 'pool', POOL_PIPELINES_AHEAD),
-      () =>
-        withExecutor(ctx, async (ex, scratch) => {
-          const blocks = await fillCapacity(ex, scratch, ctx.capacity);
-          const queued = ex.submit(touch, scratch.dir, 1);
-          assert.equal(queued.state, 'pending');
-          assert.equal(queued.cancel(), true);
-          assert.equal(queued.cancel(), true, 'cancelling twice still reports cancelled');
-          assert.equal(queued.state, 'cancelled');
-          await assert.rejects(queued, CancelledError);
-          assert.ok(queued.error instanceof CancelledError);
-          openBlocks(scratch, ctx.capacity);
-          await Promise.all(blocks);
-          assert.equal(await ex.submit(add, 1, 1), 2);
-          assert.deepEqual(scratch.touched(), []);
-          assert.equal(ex.stats().cancelled, 1);
-        }),
-    );
+    it('returns true for a task that has not started, which then never runs', () =>
+      withExecutor(ctx, async (ex, scratch) => {
+        const blocks = await fillCapacity(ex, scratch, ctx.capacity);
+        const queued = ex.submit(touch, scratch.dir, 1);
+        assert.equal(queued.state, 'pending');
+        assert.equal(queued.cancel(), true);
+        assert.equal(queued.cancel(), true, 'cancelling twice still reports cancelled');
+        assert.equal(queued.state, 'cancelled');
+        await assert.rejects(queued, CancelledError);
+        assert.ok(queued.error instanceof CancelledError);
+        openBlocks(scratch, ctx.capacity);
+        await Promise.all(blocks);
+        assert.equal(await ex.submit(add, 1, 1), 2);
+        assert.deepEqual(scratch.touched(), []);
+        assert.equal(ex.stats().cancelled, 1);
+      }));
 
     it('returns false once the task is running, and the task completes', () =>
       withExecutor(ctx, async (ex, scratch) => {

@@ -11,75 +11,62 @@ import {
 } from '../../src/index.ts';
 import { add, double, gate, throwError, touch } from '../fixtures/suite-tasks.ts';
 import { waitUntil } from './gates.ts';
-import { knownIssue, POOL_MAXQUEUE_ZERO, POOL_PIPELINES_AHEAD } from './known-issues.ts';
 import { fillCapacity, openBlocks, type SuiteContext, withExecutor } from './suite-context.ts';
 
 export function lifecycleTests(ctx: SuiteContext): void {
   describe('shutdown', () => {
-    it(
-      'waits for running and queued tasks, then refuses new work',
-      knownIssue(ctx.runtime === 'pool', POOL_PIPELINES_AHEAD),
-      () =>
-        withExecutor(ctx, async (ex, scratch) => {
-          const blocks = await fillCapacity(ex, scratch, ctx.capacity);
-          const queued = [1, 2, 3].map((i) => ex.submit(touch, scratch.dir, i));
-          let finished = false;
-          const closing = ex.shutdown().then(() => {
-            finished = true;
-          });
-          const late = ex.submit(add, 1, 1);
-          await assert.rejects(late, (error: unknown) => {
-            assert.ok(error instanceof ExecutorShutdownError);
-            assert.equal(error.code, 'CONCUR_ERR_SHUTDOWN');
-            return true;
-          });
-          assert.throws(() => ex.map(double, [1]), ExecutorShutdownError);
-          assert.throws(() => ex.starmap(add, [[1, 2]]), ExecutorShutdownError);
-          assert.equal(finished, false, 'shutdown waits for the running tasks');
-          openBlocks(scratch, ctx.capacity);
-          await closing;
-          assert.deepEqual(await Promise.all(queued), [1, 2, 3]);
-          assert.deepEqual(
-            await Promise.all(blocks),
-            blocks.map((_, i) => i),
-          );
-          await ex.shutdown();
-        }),
-    );
+    it('waits for running and queued tasks, then refuses new work', () =>
+      withExecutor(ctx, async (ex, scratch) => {
+        const blocks = await fillCapacity(ex, scratch, ctx.capacity);
+        const queued = [1, 2, 3].map((i) => ex.submit(touch, scratch.dir, i));
+        let finished = false;
+        const closing = ex.shutdown().then(() => {
+          finished = true;
+        });
+        const late = ex.submit(add, 1, 1);
+        await assert.rejects(late, (error: unknown) => {
+          assert.ok(error instanceof ExecutorShutdownError);
+          assert.equal(error.code, 'CONCUR_ERR_SHUTDOWN');
+          return true;
+        });
+        assert.throws(() => ex.map(double, [1]), ExecutorShutdownError);
+        assert.throws(() => ex.starmap(add, [[1, 2]]), ExecutorShutdownError);
+        assert.equal(finished, false, 'shutdown waits for the running tasks');
+        openBlocks(scratch, ctx.capacity);
+        await closing;
+        assert.deepEqual(await Promise.all(queued), [1, 2, 3]);
+        assert.deepEqual(
+          await Promise.all(blocks),
+          blocks.map((_, i) => i),
+        );
+        await ex.shutdown();
+      }));
 
-    it(
-      'with cancelPending cancels queued tasks and lets running ones finish',
-      knownIssue(ctx.runtime === 'pool', POOL_PIPELINES_AHEAD),
-      () =>
-        withExecutor(ctx, async (ex, scratch) => {
-          const blocks = await fillCapacity(ex, scratch, ctx.capacity);
-          const queued = [1, 2, 3].map((i) => ex.submit(touch, scratch.dir, i));
-          const closing = ex.shutdown({ cancelPending: true });
-          for (const future of queued) {
-            assert.equal(future.state, 'cancelled');
-            await assert.rejects(future, CancelledError);
-          }
-          openBlocks(scratch, ctx.capacity);
-          await closing;
-          for (const block of blocks) assert.equal(block.state, 'fulfilled');
-          assert.deepEqual(scratch.touched(), []);
-          assert.equal(ex.stats().cancelled, 3);
-        }),
-    );
+    it('with cancelPending cancels queued tasks and lets running ones finish', () =>
+      withExecutor(ctx, async (ex, scratch) => {
+        const blocks = await fillCapacity(ex, scratch, ctx.capacity);
+        const queued = [1, 2, 3].map((i) => ex.submit(touch, scratch.dir, i));
+        const closing = ex.shutdown({ cancelPending: true });
+        for (const future of queued) {
+          assert.equal(future.state, 'cancelled');
+          await assert.rejects(future, CancelledError);
+        }
+        openBlocks(scratch, ctx.capacity);
+        await closing;
+        for (const block of blocks) assert.equal(block.state, 'fulfilled');
+        assert.deepEqual(scratch.touched(), []);
+        assert.equal(ex.stats().cancelled, 3);
+      }));
 
-    it(
-      'with wait: false returns before running tasks finish; every future still settles',
-      knownIssue(ctx.runtime === 'pool', POOL_PIPELINES_AHEAD),
-      () =>
-        withExecutor(ctx, async (ex, scratch) => {
-          const blocks = await fillCapacity(ex, scratch, ctx.capacity);
-          await ex.shutdown({ wait: false });
-          for (const block of blocks) assert.equal(block.state, 'running');
-          openBlocks(scratch, ctx.capacity);
-          await Promise.all(blocks);
-          await ex.shutdown();
-        }),
-    );
+    it('with wait: false returns before running tasks finish; every future still settles', () =>
+      withExecutor(ctx, async (ex, scratch) => {
+        const blocks = await fillCapacity(ex, scratch, ctx.capacity);
+        await ex.shutdown({ wait: false });
+        for (const block of blocks) assert.equal(block.state, 'running');
+        openBlocks(scratch, ctx.capacity);
+        await Promise.all(blocks);
+        await ex.shutdown();
+      }));
 
     it('shuts down through await using', async () => {
       let escaped: Future<number> | undefined;
@@ -102,38 +89,34 @@ export function lifecycleTests(ctx: SuiteContext): void {
   });
 
   describe('stats', () => {
-    it(
-      'counts submitted, completed, failed, cancelled, queued and busy work',
-      knownIssue(ctx.runtime === 'pool', POOL_PIPELINES_AHEAD),
-      () =>
-        withExecutor(ctx, async (ex, scratch) => {
-          const blocks = await fillCapacity(ex, scratch, ctx.capacity);
-          const queued = ex.submit(add, 1, 2);
-          const cancelled = ex.submit(add, 1, 2);
-          cancelled.cancel();
-          let stats = ex.stats();
-          assert.equal(stats.submitted, ctx.capacity + 2);
-          assert.equal(stats.queued, 1);
-          assert.equal(stats.busyWorkers, ctx.capacity);
-          assert.ok(stats.liveWorkers >= 1);
-          openBlocks(scratch, ctx.capacity);
-          await Promise.all([...blocks, queued]);
-          await ex.submit(throwError, 'Error', 'counted').catch(() => {});
-          await ex.shutdown();
-          stats = ex.stats();
-          assert.equal(stats.submitted, ctx.capacity + 3);
-          assert.equal(stats.completed, ctx.capacity + 1);
-          assert.equal(stats.failed, 1);
-          assert.equal(stats.cancelled, 1);
-          assert.equal(stats.queued, 0);
-          assert.equal(stats.busyWorkers, 0);
-          for (const timing of [stats.waitTime, stats.runTime]) {
-            assert.ok(Number.isFinite(timing.p50) && timing.p50 >= 0);
-            assert.ok(timing.p99 >= timing.p50);
-          }
-          assert.ok(stats.runTime.p99 > 0, 'the gated tasks took some time');
-        }),
-    );
+    it('counts submitted, completed, failed, cancelled, queued and busy work', () =>
+      withExecutor(ctx, async (ex, scratch) => {
+        const blocks = await fillCapacity(ex, scratch, ctx.capacity);
+        const queued = ex.submit(add, 1, 2);
+        const cancelled = ex.submit(add, 1, 2);
+        cancelled.cancel();
+        let stats = ex.stats();
+        assert.equal(stats.submitted, ctx.capacity + 2);
+        assert.equal(stats.queued, 1);
+        assert.equal(stats.busyWorkers, ctx.capacity);
+        assert.ok(stats.liveWorkers >= 1);
+        openBlocks(scratch, ctx.capacity);
+        await Promise.all([...blocks, queued]);
+        await ex.submit(throwError, 'Error', 'counted').catch(() => {});
+        await ex.shutdown();
+        stats = ex.stats();
+        assert.equal(stats.submitted, ctx.capacity + 3);
+        assert.equal(stats.completed, ctx.capacity + 1);
+        assert.equal(stats.failed, 1);
+        assert.equal(stats.cancelled, 1);
+        assert.equal(stats.queued, 0);
+        assert.equal(stats.busyWorkers, 0);
+        for (const timing of [stats.waitTime, stats.runTime]) {
+          assert.ok(Number.isFinite(timing.p50) && timing.p50 >= 0);
+          assert.ok(timing.p99 >= timing.p50);
+        }
+        assert.ok(stats.runTime.p99 > 0, 'the gated tasks took some time');
+      }));
 
     it('counts map items one by one', () =>
       withExecutor(ctx, async (ex) => {
@@ -151,46 +134,38 @@ export function lifecycleTests(ctx: SuiteContext): void {
   });
 
   describe('maxQueue', () => {
-    it(
-      'rejects submit with QueueFullError past maxQueue',
-      knownIssue(ctx.runtime === 'pool', POOL_PIPELINES_AHEAD),
-      () =>
-        withExecutor(
-          ctx,
-          async (ex, scratch) => {
-            const blocks = await fillCapacity(ex, scratch, ctx.capacity);
-            const queued = ex.submit(add, 1, 1);
-            const refused = ex.submit(add, 2, 2);
-            await assert.rejects(refused, (error: unknown) => {
-              assert.ok(error instanceof QueueFullError);
-              assert.equal(error.code, 'CONCUR_ERR_QUEUE_FULL');
-              assert.match(error.message, /maxQueue/);
-              return true;
-            });
-            openBlocks(scratch, ctx.capacity);
-            await Promise.all(blocks);
-            assert.equal(await queued, 2);
-            assert.equal(await ex.submit(add, 3, 3), 6, 'accepted again once the queue drains');
-          },
-          { maxQueue: 1 },
-        ),
-    );
+    it('rejects submit with QueueFullError past maxQueue', () =>
+      withExecutor(
+        ctx,
+        async (ex, scratch) => {
+          const blocks = await fillCapacity(ex, scratch, ctx.capacity);
+          const queued = ex.submit(add, 1, 1);
+          const refused = ex.submit(add, 2, 2);
+          await assert.rejects(refused, (error: unknown) => {
+            assert.ok(error instanceof QueueFullError);
+            assert.equal(error.code, 'CONCUR_ERR_QUEUE_FULL');
+            assert.match(error.message, /maxQueue/);
+            return true;
+          });
+          openBlocks(scratch, ctx.capacity);
+          await Promise.all(blocks);
+          assert.equal(await queued, 2);
+          assert.equal(await ex.submit(add, 3, 3), 6, 'accepted again once the queue drains');
+        },
+        { maxQueue: 1 },
+      ));
 
-    it(
-      'with maxQueue 0 accepts only what can start at once',
-      knownIssue(ctx.runtime === 'pool', POOL_MAXQUEUE_ZERO),
-      () =>
-        withExecutor(
-          ctx,
-          async (ex, scratch) => {
-            const blocks = await fillCapacity(ex, scratch, ctx.capacity);
-            await assert.rejects(ex.submit(add, 2, 2), QueueFullError);
-            openBlocks(scratch, ctx.capacity);
-            await Promise.all(blocks);
-          },
-          { maxQueue: 0 },
-        ),
-    );
+    it('with maxQueue 0 accepts only what can start at once', () =>
+      withExecutor(
+        ctx,
+        async (ex, scratch) => {
+          const blocks = await fillCapacity(ex, scratch, ctx.capacity);
+          await assert.rejects(ex.submit(add, 2, 2), QueueFullError);
+          openBlocks(scratch, ctx.capacity);
+          await Promise.all(blocks);
+        },
+        { maxQueue: 0 },
+      ));
   });
 
   describe('argument checks', () => {

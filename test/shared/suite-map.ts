@@ -10,7 +10,6 @@ import {
   length,
   slowTouch,
 } from '../fixtures/suite-tasks.ts';
-import { knownIssue, POOL_PIPELINES_AHEAD } from './known-issues.ts';
 import { type SuiteContext, withExecutor } from './suite-context.ts';
 
 const range = (n: number, from = 0) => Array.from({ length: n }, (_, i) => i + from);
@@ -84,30 +83,26 @@ export function mapTests(ctx: SuiteContext): void {
       }));
 
     if (ctx.capacity >= 2) {
-      it(
-        'yields a later item first when unordered and the earlier one is slower',
-        knownIssue(ctx.runtime === 'pool', POOL_PIPELINES_AHEAD),
-        () =>
-          withExecutor(ctx, async (ex, scratch) => {
-            scratch.open('b');
-            const it = ex.starmap(
-              gate,
-              [
-                [scratch.path('a'), 'a'],
-                [scratch.path('b'), 'b'],
-              ],
-              { ordered: false, chunksize: 1 },
-            );
-            // If the map wrongly waits for 'a', open it anyway so the assertion fails instead of hanging.
-            const fallback = setTimeout(() => scratch.open('a'), 10_000);
-            const first = await it.next();
-            scratch.open('a');
-            clearTimeout(fallback);
-            assert.deepEqual(first, { value: 'b', done: false });
-            assert.deepEqual(await it.next(), { value: 'a', done: false });
-            assert.equal((await it.next()).done, true);
-          }),
-      );
+      it('yields a later item first when unordered and the earlier one is slower', () =>
+        withExecutor(ctx, async (ex, scratch) => {
+          scratch.open('b');
+          const it = ex.starmap(
+            gate,
+            [
+              [scratch.path('a'), 'a'],
+              [scratch.path('b'), 'b'],
+            ],
+            { ordered: false, chunksize: 1 },
+          );
+          // If the map wrongly waits for 'a', open it anyway so the assertion fails instead of hanging.
+          const fallback = setTimeout(() => scratch.open('a'), 20_000);
+          const first = await it.next();
+          scratch.open('a');
+          clearTimeout(fallback);
+          assert.deepEqual(first, { value: 'b', done: false });
+          assert.deepEqual(await it.next(), { value: 'a', done: false });
+          assert.equal((await it.next()).done, true);
+        }));
     }
 
     it('starmaps argument tuples from sync and async input, ordered and not', () =>
@@ -172,7 +167,12 @@ export function mapTests(ctx: SuiteContext): void {
             state.closed = true;
           }
         }
-        const buffersize = ctx.capacity + 4;
+        // Start every worker first, and leave room for many queued chunks: a worker that
+        // starts much later than the others must not let them run the whole buffer.
+        await Promise.all(
+          Array.from({ length: ctx.capacity }, (_, i) => ex.submit(slowTouch, scratch.dir, -1 - i)),
+        );
+        const buffersize = ctx.capacity + 20;
         let consumed = 0;
         for await (const _ of ex.starmap(slowTouch, items(), { chunksize: 1, buffersize })) {
           if (++consumed === 3) break;
@@ -186,7 +186,10 @@ export function mapTests(ctx: SuiteContext): void {
         const stats = ex.stats();
         assert.ok(stats.cancelled >= 1, `expected cancelled work, stats ${JSON.stringify(stats)}`);
         assert.equal(stats.queued, 0);
-        assert.ok(scratch.touched().length < state.pulled, 'cancelled items never ran');
+        assert.ok(
+          scratch.touched().length - ctx.capacity < state.pulled,
+          'cancelled items never ran',
+        );
       }));
 
     it('stops with AbortError when its signal aborts', () =>

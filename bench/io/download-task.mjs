@@ -1,0 +1,6 @@
+import { task } from '../../dist/index.js';
+import { download as get } from './client.mjs';
+
+export const download = task(import.meta.url, function download(url) {
+  return get(url);
+});

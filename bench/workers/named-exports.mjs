@@ -1,0 +1,2 @@
+// Worker module for piscina and tinypool, which call an export by name.
+export { inc as default, inc, search } from './tasks.mjs';

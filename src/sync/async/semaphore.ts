@@ -1,0 +1,76 @@
+import { checkInteger } from '../../options/validate.ts';
+import { SemaphoreOverReleaseError } from '../errors.ts';
+import { ReleaseHandle } from '../release-handle.ts';
+import { parseWaitOptions, type SyncWaitOptions } from '../wait-options.ts';
+import { Permits, runWith } from './permits.ts';
+
+/**
+ * A counting semaphore for coroutines on one event loop (asyncio.Semaphore): at most
+ * `value` holders at once, waiters served first in, first out. This is the story's
+ * `n_at_once` limit. Not for threads or processes: see ThreadSemaphore and
+ * ProcessSemaphore.
+ *
+ * @example
+ * const limit = new AsyncSemaphore(10);
+ * await Promise.all(urls.map((url) => limit.runExclusive(() => fetch(url))));
+ */
+export class AsyncSemaphore {
+  readonly #permits: Permits;
+
+  constructor(value = 1) {
+    checkInteger('value', value, 0);
+    this.#permits = new Permits(value, `to acquire the ${new.target.name}`);
+  }
+
+  /** Permits free right now. */
+  get value(): number {
+    return this.#permits.value;
+  }
+
+  /** True when an acquire would wait. */
+  get locked(): boolean {
+    return this.#permits.value === 0;
+  }
+
+  get waiting(): number {
+    return this.#permits.waiting;
+  }
+
+  async acquire(options?: SyncWaitOptions): Promise<ReleaseHandle> {
+    await this.#permits.take(parseWaitOptions(options));
+    return new ReleaseHandle(() => this.release());
+  }
+
+  tryAcquire(): ReleaseHandle | undefined {
+    return this.#permits.tryTake() ? new ReleaseHandle(() => this.release()) : undefined;
+  }
+
+  /** Returns one permit; the oldest waiter gets it. */
+  release(): void {
+    this.#permits.give();
+  }
+
+  runExclusive<R>(fn: () => R | PromiseLike<R>, options?: SyncWaitOptions): Promise<Awaited<R>> {
+    return runWith(() => this.acquire(options), fn);
+  }
+}
+
+/** An AsyncSemaphore whose `release()` throws SemaphoreOverReleaseError if it would exceed the initial value. */
+export class AsyncBoundedSemaphore extends AsyncSemaphore {
+  readonly #initial: number;
+
+  constructor(value = 1) {
+    super(value);
+    this.#initial = value;
+  }
+
+  override release(): void {
+    if (this.value >= this.#initial) {
+      throw new SemaphoreOverReleaseError(
+        `release() would raise the AsyncBoundedSemaphore above its initial value ${this.#initial}: ` +
+          'it was released more times than it was acquired',
+      );
+    }
+    super.release();
+  }
+}

@@ -1,0 +1,73 @@
+import { travelsWith } from '../travels-with.ts';
+import { parseWaitOptions, type SyncWaitOptions } from '../wait-options.ts';
+import { abortError, asyncWait, blockingWait, deadlineOf, timeoutError } from './futex.ts';
+import type { BlockingWaitOptions } from './mutex.ts';
+import { checkBuffer, type SharedPrimitive, threadCodec } from './shared-buffer.ts';
+
+const FLAG = 0;
+const BYTES = Int32Array.BYTES_PER_ELEMENT;
+const WHAT = 'for the ThreadEvent';
+
+/**
+ * A flag shared by worker threads: `set()` wakes every thread and coroutine waiting
+ * on it; waits return at once while it is set, until `clear()`.
+ */
+export class ThreadEvent implements SharedPrimitive {
+  readonly #view: Int32Array;
+
+  /** A new event, or, given another event's `buffer`, the same event. */
+  constructor(buffer?: SharedArrayBuffer) {
+    this.#view = new Int32Array(
+      buffer === undefined
+        ? new SharedArrayBuffer(BYTES)
+        : checkBuffer('ThreadEvent', buffer, BYTES),
+    );
+  }
+
+  get buffer(): SharedArrayBuffer {
+    return this.#view.buffer as SharedArrayBuffer;
+  }
+
+  get isSet(): boolean {
+    return Atomics.load(this.#view, FLAG) === 1;
+  }
+
+  set(): void {
+    Atomics.store(this.#view, FLAG, 1);
+    Atomics.notify(this.#view, FLAG);
+  }
+
+  clear(): void {
+    Atomics.store(this.#view, FLAG, 0);
+  }
+
+  /** Blocks this worker thread until the event is set. */
+  waitSync(options: BlockingWaitOptions = {}): void {
+    const parsed = parseWaitOptions(options);
+    const deadline = deadlineOf(parsed.timeoutMs);
+    while (Atomics.load(this.#view, FLAG) === 0) {
+      if (blockingWait(this.#view, FLAG, 0, deadline, 'ThreadEvent.waitSync()') === 'timed-out') {
+        throw timeoutError(parsed, WHAT);
+      }
+    }
+  }
+
+  /** Waits, without blocking the event loop, until the event is set. */
+  async wait(options?: SyncWaitOptions): Promise<void> {
+    const parsed = parseWaitOptions(options);
+    const deadline = deadlineOf(parsed.timeoutMs);
+    if (parsed.signal?.aborted) throw abortError(parsed.signal, WHAT);
+    while (Atomics.load(this.#view, FLAG) === 0) {
+      const result = await asyncWait(this.#view, FLAG, 0, deadline, parsed.signal, WHAT);
+      if (result === 'timed-out') throw timeoutError(parsed, WHAT);
+    }
+  }
+}
+
+const codec = threadCodec<ThreadEvent>(
+  'concur.thread-event',
+  'ThreadEvent',
+  import.meta.url,
+  (buffer) => new ThreadEvent(buffer),
+);
+travelsWith(ThreadEvent, codec);
