@@ -4,6 +4,7 @@ import { cpuCommand } from './cpu.ts';
 import { ioCommand } from './io.ts';
 import { profileCommand } from './profile.ts';
 import { structuresCommand } from './structures.ts';
+import { workerCommand } from './worker.ts';
 
 /** Every subcommand of `concur`, in the order `concur --help` lists them. */
 export const commands: readonly Command[] = [
@@ -12,4 +13,5 @@ export const commands: readonly Command[] = [
   cpuCommand,
   ioCommand,
   compareCommand,
+  workerCommand,
 ];

@@ -1,0 +1,46 @@
+import type { JobMode } from '../job/job.ts';
+import type { TaskIdentity } from './task-identity.ts';
+
+/** Version of the job format below; a worker refuses jobs of another version. */
+export const JOB_FORMAT = 1;
+
+/** What a concur job stores in BullMQ's `data`. */
+export interface QueueJobData {
+  readonly v: typeof JOB_FORMAT;
+  readonly task: TaskIdentity;
+  /** JobMode: a call, or a chunk of map / starmap items. */
+  readonly mode: JobMode;
+  /** Name of the codec that encoded `payload`. */
+  readonly codec: string;
+  /** The arguments (a call) or the items (a chunk), encoded by the codec. */
+  readonly payload: string;
+}
+
+/** What a worker returns for a concur job (BullMQ's `returnvalue`). */
+export interface QueueJobResult {
+  /** The result, encoded by the codec. */
+  readonly v: string;
+  /**
+   * Milliseconds the task itself ran on the worker. Map's automatic chunk size is
+   * computed from it: the time the executor sees includes the trip through Redis.
+   */
+  readonly ms: number;
+}
+
+/** Extra fields a worker stores with a failed chunk: how far it got. */
+export interface ChunkFailureExtra {
+  /** Index of the item that failed. */
+  readonly index: number;
+  /** The values of the items before it, encoded by the codec. */
+  readonly values: string;
+}
+
+/** BullMQ job name: shows the task in dashboards. */
+export function jobName(task: TaskIdentity): string {
+  return `${task.module}#${task.name}`;
+}
+
+/** Channel on which executors ask workers to abort a running job. */
+export function abortChannel(prefix: string, queue: string): string {
+  return `${prefix}:${queue}:concur-abort`;
+}

@@ -1,0 +1,118 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { LocalModel } from './local-executor.ts';
+import { type LocalRedis, startLocalRedis } from './local-redis.ts';
+import { QueueExecutor } from './queue-executor.ts';
+
+export interface LocalQueueClusterOptions {
+  /** Task module or folder, given to each worker as --tasks. */
+  tasks: string;
+  /** `concur worker` processes to start. @default 1 */
+  workerProcesses?: number;
+  /** Each worker's --model. @default 'thread' */
+  model?: LocalModel;
+  /** Each worker's --workers. @default os.availableParallelism() */
+  workers?: number;
+  /** Each worker's --concurrency. */
+  concurrency?: number;
+  /** Use this Redis instead of starting a private redis-server. */
+  connection?: string;
+  /** @default a fresh name */
+  queue?: string;
+  /** Extra QueueExecutor options. */
+  executor?: { capacity?: number; reconcileIntervalMs?: number };
+  /** Show the workers' stderr (progress lines) on ours. @default 'ignore' */
+  stderr?: 'inherit' | 'ignore';
+}
+
+export interface LocalQueueCluster {
+  readonly executor: QueueExecutor;
+  /** The Redis URL (a private redis-server unless `connection` was given). */
+  readonly connection: string;
+  readonly queue: string;
+  /** Shuts the executor down, stops the workers (SIGTERM) and the private redis-server. */
+  close(): Promise<void>;
+}
+
+const WORKER_CLI = fileURLToPath(
+  new URL(import.meta.url.endsWith('.ts') ? './worker-cli.ts' : './worker-cli.js', import.meta.url),
+);
+
+let clusterCount = 0;
+
+/**
+ * A QueueExecutor with `concur worker` processes on this machine, resolved once
+ * every worker is taking jobs, each on its own
+ * Redis connection: what the lab uses to show what going through Redis costs per
+ * task next to threads and processes.
+ */
+export async function startLocalQueueCluster(
+  options: LocalQueueClusterOptions,
+): Promise<LocalQueueCluster> {
+  const tasks = resolve(options.tasks);
+  const tasksRoot = statSync(tasks).isDirectory() ? tasks : dirname(tasks);
+  const queue = options.queue ?? `concur-local-${process.pid}-${clusterCount++}`;
+  let redis: LocalRedis | undefined;
+  const connection = options.connection ?? (redis = await startLocalRedis()).url;
+  const args = [
+    ...process.execArgv,
+    WORKER_CLI,
+    '--connection',
+    connection,
+    '--queue',
+    queue,
+    '--tasks',
+    tasks,
+  ];
+  if (options.model !== undefined) args.push('--model', options.model);
+  if (options.workers !== undefined) args.push('--workers', String(options.workers));
+  if (options.concurrency !== undefined) args.push('--concurrency', String(options.concurrency));
+  const children: ChildProcess[] = [];
+  const exits: Promise<unknown>[] = [];
+  const started: Promise<void>[] = [];
+  for (let i = 0; i < (options.workerProcesses ?? 1); i++) {
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    children.push(child);
+    const exit = once(child, 'exit');
+    exits.push(exit);
+    let text = '';
+    started.push(
+      new Promise<void>((resolve, reject) => {
+        child.stderr!.on('data', (chunk: Buffer) => {
+          if (options.stderr === 'inherit') process.stderr.write(chunk);
+          text += chunk.toString();
+          if (text.includes('ready (pid')) resolve();
+        });
+        exit.then(() => reject(new Error(`concur worker exited before it was ready:\n${text}`)));
+      }),
+    );
+  }
+  try {
+    await Promise.all(started);
+  } catch (error) {
+    for (const child of children) child.kill('SIGKILL');
+    await Promise.all(exits);
+    await redis?.stop();
+    throw error;
+  }
+  const executor = new QueueExecutor({ connection, queue, tasksRoot, ...options.executor });
+  await executor.ready();
+  let closing: Promise<void> | undefined;
+  return {
+    executor,
+    connection,
+    queue,
+    close() {
+      closing ??= (async () => {
+        await executor.shutdown({ cancelPending: true });
+        for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
+        await Promise.all(exits);
+        await redis?.stop();
+      })();
+      return closing;
+    },
+  };
+}

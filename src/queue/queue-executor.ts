@@ -1,0 +1,409 @@
+import { type JobsOptions, Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { DataCloneError } from '../errors/errors.ts';
+import { BaseExecutor } from '../executors/base-executor.ts';
+import type { CallOptions } from '../executors/executor.ts';
+import type { Future } from '../future/future.ts';
+import { ChunkFailure, type Job, JobMode, JobState } from '../job/job.ts';
+import { checkObject } from '../options/validate.ts';
+import type { Task } from '../task/task.ts';
+import { fromBullFailure } from './error-codec.ts';
+import {
+  abortChannel,
+  type ChunkFailureExtra,
+  JOB_FORMAT,
+  jobName,
+  type QueueJobData,
+  type QueueJobResult,
+} from './job-data.ts';
+import {
+  checkBackoff,
+  checkRetries,
+  type QueueBackoff,
+  type QueueExecutorOptions,
+  type QueueRetryOptions,
+  type ResolvedQueueOptions,
+  resolveQueueOptions,
+} from './queue-options.ts';
+import { type ResultSink, ResultsListener } from './results-listener.ts';
+import { taskIdentity } from './task-identity.ts';
+
+/** Per-call options of QueueExecutor.submitWith: the usual ones plus retries and backoff. */
+export interface QueueCallOptions extends CallOptions, QueueRetryOptions {}
+
+interface Entry {
+  readonly id: string;
+  readonly job: Job;
+  readonly data: QueueJobData;
+  readonly opts: JobsOptions;
+  /** queue.add() has resolved: from then on the listener watches it. */
+  added: boolean;
+  /** Cancelled or settled before queue.add() resolved: remove it once added. */
+  dropped: boolean;
+}
+
+let executorCount = 0;
+
+/** How long shutdown waits for job removals still on their way to Redis. */
+const CLOSE_GRACE_MS = 5000;
+
+function toBullBackoff(backoff: QueueBackoff): NonNullable<JobsOptions['backoff']> {
+  return { type: backoff.type, delay: backoff.delayMs };
+}
+
+/**
+ * Runs tasks on `concur worker` processes, on this machine or others, through a
+ * BullMQ queue on Redis. Same interface as every other executor; delivery is at
+ * least once (a task may run again after a worker dies or Redis restarts), so
+ * tasks should be idempotent.
+ */
+export class QueueExecutor extends BaseExecutor {
+  readonly kind = 'queue' as const;
+  readonly batchesItems = true;
+  readonly #options: ResolvedQueueOptions;
+  readonly #client: Redis;
+  readonly #queue: Queue;
+  readonly #listener: ResultsListener;
+  readonly #entries = new Map<string, Entry>();
+  readonly #prefix: string;
+  #seq = 0;
+  #queued = 0;
+  #running = 0;
+  #liveWorkers = 0;
+  #workersAskedAt = Number.NEGATIVE_INFINITY;
+  #disconnected = false;
+  #idleWaiters: (() => void)[] = [];
+  #pendingOps = new Set<Promise<unknown>>();
+  #nextCall: { attempts: number; backoff: QueueBackoff } | undefined;
+
+  constructor(options: QueueExecutorOptions) {
+    const resolved = resolveQueueOptions(options);
+    super(resolved.maxQueue);
+    this.#options = resolved;
+    // Ids must be unique across every executor that ever used this queue.
+    this.#prefix = `${process.pid.toString(36)}${Date.now().toString(36)}${(executorCount++).toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+    this.#client = new Redis({
+      ...resolved.redis,
+      connectionName: `concur:executor:${resolved.queue}`,
+    });
+    this.#client.on('error', () => {
+      // ioredis reconnects by itself; the listener reports lasting trouble.
+    });
+    this.#queue = new Queue(resolved.queue, { connection: this.#client, prefix: resolved.prefix });
+    this.#queue.on('error', () => {});
+    const sink: ResultSink = {
+      started: (id) => this.#started(id),
+      completed: (id, value) => this.#completed(id, value),
+      failed: (id, stacktrace, reason) => this.#failed(id, stacktrace, reason),
+      lost: (id) => this.#lost(id),
+    };
+    this.#listener = new ResultsListener(
+      resolved.queue,
+      resolved.prefix,
+      resolved.redis,
+      this.#queue,
+      sink,
+      resolved.reconcileIntervalMs,
+    );
+  }
+
+  /** The queue name. */
+  get queueName(): string {
+    return this.#options.queue;
+  }
+
+  get capacity(): number {
+    return this.#options.capacity;
+  }
+
+  /** Resolves once the executor is connected to Redis and listening for results. */
+  ready(): Promise<void> {
+    return this.#listener.ready;
+  }
+
+  /** `submit` with per-call options: signal, timeoutMs, and this executor's retries and backoff. */
+  override submitWith<A extends unknown[], R>(
+    task: Task<A, R>,
+    args: A,
+    options: QueueCallOptions,
+  ): Future<Awaited<R>> {
+    checkObject('options', options);
+    const { retries, backoff, ...rest } = options;
+    this.#nextCall = {
+      attempts: retries === undefined ? this.#options.attempts : checkRetries(retries) + 1,
+      backoff: backoff === undefined ? this.#options.backoff : checkBackoff(backoff),
+    };
+    try {
+      return super.submitWith(task, args, rest);
+    } finally {
+      this.#nextCall = undefined;
+    }
+  }
+
+  // ---- scheduler ----------------------------------------------------------------------
+
+  protected get queuedCount(): number {
+    return this.#queued;
+  }
+  protected get busyWorkers(): number {
+    return this.#running;
+  }
+  /**
+   * Worker connections BullMQ lists on the queue. stats() is synchronous, so this
+   * returns the last count and asks Redis for a fresh one at most once a second.
+   */
+  protected get liveWorkers(): number {
+    const now = performance.now();
+    if (!this.#disconnected && now - this.#workersAskedAt > 1000) {
+      this.#workersAskedAt = now;
+      this.#queue.getWorkersCount().then(
+        (count) => {
+          this.#liveWorkers = count;
+        },
+        () => {},
+      );
+    }
+    return this.#liveWorkers;
+  }
+
+  protected enqueue(job: Job): void {
+    const call = this.#nextCall;
+    this.#nextCall = undefined;
+    const codec = this.#options.codec;
+    let payload: string;
+    let identity: QueueJobData['task'];
+    try {
+      identity = taskIdentity(job.task, this.#options.tasksRoot);
+      payload = codec.encode(job.payload, job.mode === JobMode.Call ? 'args' : 'items');
+    } catch (error) {
+      // A chunk's error surfaces from map(); a call's future is rejected before submit returns.
+      if (job.mode !== JobMode.Call) throw error;
+      this.jobRejected(job, error);
+      return;
+    }
+    if (typeof payload !== 'string') {
+      const error = new DataCloneError(
+        `The codec \`${codec.name}\` returned ${typeof payload}, not a string`,
+      );
+      if (job.mode !== JobMode.Call) throw error;
+      this.jobRejected(job, error);
+      return;
+    }
+    const id = `${this.#prefix}-${(++this.#seq).toString(36)}`;
+    const data: QueueJobData = {
+      v: JOB_FORMAT,
+      task: identity,
+      mode: job.mode,
+      codec: codec.name,
+      payload,
+    };
+    const attempts = call?.attempts ?? this.#options.attempts;
+    const backoff = call?.backoff ?? this.#options.backoff;
+    const opts: JobsOptions = {
+      jobId: id,
+      attempts,
+      removeOnComplete: { age: Math.ceil(this.#options.removeCompletedAfterMs / 1000) },
+      removeOnFail: { age: Math.ceil(this.#options.removeFailedAfterMs / 1000) },
+    };
+    if (attempts > 1) opts.backoff = toBullBackoff(backoff);
+    const entry: Entry = { id, job, data, opts, added: false, dropped: false };
+    job.owner = id;
+    this.#entries.set(id, entry);
+    this.#queued++;
+    this.#add(entry);
+  }
+
+  protected dequeue(job: Job): void {
+    const entry = this.#release(job);
+    if (entry !== undefined) this.#remove(entry);
+  }
+
+  protected interrupt(job: Job, reason: Error): void {
+    const entry = this.#entries.get(job.owner as string);
+    this.#release(job);
+    this.jobRejected(job, reason);
+    if (entry !== undefined) this.#abort(entry);
+  }
+
+  /** Removes (here and in Redis) and returns every job no worker has taken. */
+  protected takeQueued(): Job[] {
+    const jobs: Job[] = [];
+    for (const entry of [...this.#entries.values()]) {
+      if (entry.job.state !== JobState.Queued) continue;
+      jobs.push(entry.job);
+      this.dequeue(entry.job);
+    }
+    return jobs;
+  }
+
+  protected drained(): Promise<void> {
+    if (this.#entries.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#idleWaiters.push(resolve));
+  }
+
+  protected async close(): Promise<void> {
+    // Removals of cancelled jobs get a bounded time to reach Redis; with Redis
+    // unreachable they would wait for ever, and shutdown must not.
+    const deadline = performance.now() + CLOSE_GRACE_MS;
+    while (this.#pendingOps.size > 0 && performance.now() < deadline) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        Promise.allSettled([...this.#pendingOps]),
+        new Promise((resolve) => {
+          timer = setTimeout(resolve, deadline - performance.now());
+        }),
+      ]);
+      clearTimeout(timer);
+    }
+    this.#disconnected = true;
+    this.#client.disconnect();
+    await this.#listener.close();
+    await this.#queue.close().catch(() => {});
+  }
+
+  // ---- internals ----------------------------------------------------------------------
+
+  #track(op: Promise<unknown>): void {
+    const settled = op.then(
+      () => {},
+      () => {},
+    );
+    this.#pendingOps.add(settled);
+    void settled.then(() => this.#pendingOps.delete(settled));
+  }
+
+  #add(entry: Entry): void {
+    this.#listener.track(entry.id);
+    // Only adds actually sent are waited for at close: before the listener is
+    // ready (Redis unreachable) there is nothing in Redis to clean up.
+    const op = this.#listener.ready.then(() => {
+      const adding = this.#queue.add(jobName(entry.data.task), entry.data, entry.opts);
+      this.#track(adding);
+      return adding;
+    });
+    op.then(
+      () => {
+        if (entry.dropped) {
+          this.#remove(entry);
+          return;
+        }
+        entry.added = true;
+        this.#listener.confirm(entry.id);
+      },
+      (error: unknown) => {
+        if (entry.dropped) return;
+        this.#settle(entry, false, error);
+      },
+    );
+  }
+
+  #remove(entry: Entry): void {
+    if (!entry.added) return;
+    const removing = this.#queue.remove(entry.id).then((removed) => {
+      // 0: a worker took the job before the executor heard of it. Tell it to stop.
+      if (removed === 0) this.#abort(entry);
+    });
+    this.#track(removing);
+  }
+
+  /** Asks every worker to abort this job, running or about to run. */
+  #abort(entry: Entry): void {
+    if (this.#disconnected) return;
+    this.#track(
+      this.#client.publish(abortChannel(this.#options.prefix, this.#options.queue), entry.id),
+    );
+  }
+
+  /** Stops following a job: the executor no longer waits for it. */
+  #release(job: Job): Entry | undefined {
+    const id = job.owner as string | undefined;
+    const entry = id === undefined ? undefined : this.#entries.get(id);
+    if (entry === undefined) return undefined;
+    this.#entries.delete(entry.id);
+    this.#listener.forget(entry.id);
+    entry.dropped = true;
+    if (job.state === JobState.Running) this.#running--;
+    else this.#queued--;
+    this.#checkIdle();
+    return entry;
+  }
+
+  #started(id: string): void {
+    const entry = this.#entries.get(id);
+    if (entry === undefined || entry.job.state !== JobState.Queued) return;
+    this.#queued--;
+    this.#running++;
+    this.jobStarted(entry.job);
+  }
+
+  #completed(id: string, returnvalue: unknown): void {
+    const entry = this.#entries.get(id);
+    if (entry === undefined) return;
+    this.#started(id);
+    let value: unknown;
+    try {
+      const result = returnvalue as Partial<QueueJobResult> | null;
+      if (typeof result?.v !== 'string') throw new Error('it is not a concur job result');
+      // Never 0: the base only uses a measured run time above 0.
+      if (typeof result.ms === 'number') entry.job.runMs = Math.max(result.ms, 1e-3);
+      value = this.#options.codec.decode(result.v);
+    } catch (error) {
+      this.#settle(
+        entry,
+        false,
+        new DataCloneError(
+          `The result of job ${id} could not be decoded: ${(error as Error).message}`,
+          { cause: error },
+        ),
+      );
+      return;
+    }
+    this.#settle(entry, true, value);
+  }
+
+  #failed(id: string, stacktrace: string[] | null, reason: string): void {
+    const entry = this.#entries.get(id);
+    if (entry === undefined) return;
+    this.#started(id);
+    const { error, extra } = fromBullFailure(stacktrace, reason);
+    if (entry.job.mode !== JobMode.Call) {
+      const chunk = extra as Partial<ChunkFailureExtra>;
+      let values: unknown[] = [];
+      if (typeof chunk.values === 'string') {
+        try {
+          values = this.#options.codec.decode(chunk.values) as unknown[];
+        } catch {
+          values = [];
+        }
+      }
+      const index = typeof chunk.index === 'number' ? chunk.index : values.length;
+      this.#settle(entry, false, new ChunkFailure(index, values.slice(0, index), error));
+      return;
+    }
+    this.#settle(entry, false, error);
+  }
+
+  // The job vanished without a result (Redis lost its data): add it again. At least once.
+  #lost(id: string): void {
+    const entry = this.#entries.get(id);
+    if (entry === undefined) return;
+    entry.added = false;
+    this.#add(entry);
+  }
+
+  #settle(entry: Entry, ok: boolean, value: unknown): void {
+    if (this.#entries.get(entry.id) !== entry) return;
+    const job = entry.job;
+    this.#release(job);
+    if (ok) this.jobFulfilled(job, value);
+    else this.jobRejected(job, value);
+  }
+
+  #checkIdle(): void {
+    if (this.#entries.size === 0 && this.#idleWaiters.length > 0) {
+      const waiters = this.#idleWaiters;
+      this.#idleWaiters = [];
+      for (const resolve of waiters) resolve();
+    }
+  }
+}

@@ -1,0 +1,92 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startLocalRedis } from '../../src/queue/local-redis.ts';
+
+export const TASKS = fileURLToPath(new URL('../fixtures/queue/tasks.ts', import.meta.url));
+const CLI = fileURLToPath(new URL('../../src/queue/worker-cli.ts', import.meta.url));
+
+export { startLocalRedis };
+
+let queueCount = 0;
+/** A queue name no other test uses. */
+export function freshQueue(label: string): string {
+  return `t-${label}-${process.pid}-${queueCount++}`;
+}
+
+export function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), 'concur-queue-'));
+}
+
+export interface WorkerProcess {
+  readonly child: ChildProcess;
+  readonly pid: number;
+  stderr(): string;
+  /** Sends the signal and resolves with the exit code (or signal name). */
+  stop(signal?: NodeJS.Signals): Promise<number | string>;
+}
+
+/** Short lock and stall intervals: a killed worker's job is taken back within about a second. */
+export const FAST = ['--lock-ms', '1000', '--stalled-interval-ms', '500', '--grace-ms', '3000'];
+
+/** Starts `concur worker` (the TypeScript CLI under tsx) and waits until it is taking jobs. */
+export async function startWorker(
+  url: string,
+  queue: string,
+  extra: string[] = [],
+): Promise<WorkerProcess> {
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      CLI,
+      '--connection',
+      url,
+      '--queue',
+      queue,
+      '--tasks',
+      TASKS,
+      ...FAST,
+      ...extra,
+    ],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  let stderr = '';
+  const exit = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+  await new Promise<void>((resolve, reject) => {
+    child.stderr!.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      if (stderr.includes('ready (pid')) resolve();
+    });
+    exit.then(([code, signal]) =>
+      reject(new Error(`worker exited (${code ?? signal}) before it was ready:\n${stderr}`)),
+    );
+  });
+  return {
+    child,
+    pid: child.pid!,
+    stderr: () => stderr,
+    async stop(signal: NodeJS.Signals = 'SIGTERM') {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      const [code, sig] = await exit;
+      return code ?? sig ?? -1;
+    },
+  };
+}
+
+/** Polls `check` every 20 ms until it returns true; throws after `limitMs` with `what`. */
+export async function until(
+  what: string,
+  check: () => boolean | Promise<boolean>,
+  limitMs = 15_000,
+): Promise<void> {
+  const end = Date.now() + limitMs;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

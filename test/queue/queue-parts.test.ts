@@ -1,0 +1,224 @@
+// The queue executor's parts that need no Redis: codec, task identity, worker-side
+// task lookup, options, and the promise that importing concur does not load BullMQ.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { DataCloneError, InvalidArgumentError, TaskNotFoundError } from '../../src/index.ts';
+import { parseConnection } from '../../src/queue/connection.ts';
+import { deserializeError, serializeError } from '../../src/queue/error-codec.ts';
+import { QueueExecutor } from '../../src/queue/index.ts';
+import { jsonCodec, v8Codec } from '../../src/queue/job-codec.ts';
+import { TaskResolver, taskIdentity } from '../../src/queue/task-identity.ts';
+import { add } from '../fixtures/queue/tasks.ts';
+import { TASKS, tempDir } from './harness.ts';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+describe('job codec', () => {
+  test('JSON round trip, undefined included', () => {
+    for (const value of [undefined, null, 0, 'x', [1, [2]], { a: { b: true } }]) {
+      assert.deepEqual(jsonCodec.decode(jsonCodec.encode(value, 'result')), value);
+    }
+  });
+  test('refuses what JSON would change, naming the path', () => {
+    const cases: [unknown, RegExp][] = [
+      [[1, new Map()], /`args\[1\]`.*it is a Map/],
+      [[{ x: [1n] }], /`args\[0\]\.x\[0\]`.*it is a BigInt/],
+      [[{ f: function named() {} }], /`args\[0\]\.f`.*it is a function \(named\)/],
+      [[Number.NaN], /the number NaN/],
+      [[new Date()], /a Date/],
+    ];
+    for (const [value, message] of cases) {
+      assert.throws(
+        () => jsonCodec.encode(value, 'args'),
+        (error: Error) => {
+          assert.ok(error instanceof DataCloneError);
+          assert.match(error.message, message);
+          return true;
+        },
+      );
+    }
+    const a: unknown[] = [];
+    a.push({ back: a });
+    assert.throws(
+      () => jsonCodec.encode([a], 'args'),
+      /`args\[0\]\[0\]\.back`.*refers back to itself/,
+    );
+    const shared = { n: 1 };
+    assert.equal(
+      jsonCodec.encode([shared, shared], 'args'),
+      '[{"n":1},{"n":1}]',
+      'a shared object is not a cycle',
+    );
+  });
+});
+
+describe('v8 codec', () => {
+  test('carries Map, Set, BigInt, Date and cycles; refuses functions naming the root', () => {
+    const cyclic: Record<string, unknown> = {
+      when: new Date(0),
+      big: 10n,
+      map: new Map([[1, new Set([2])]]),
+    };
+    cyclic.self = cyclic;
+    const back = v8Codec.decode(v8Codec.encode([cyclic], 'args')) as [Record<string, unknown>];
+    assert.equal(back[0].self, back[0]);
+    assert.deepEqual(back[0].map, new Map([[1, new Set([2])]]));
+    assert.equal(back[0].big, 10n);
+    assert.deepEqual(back[0].when, new Date(0));
+    assert.throws(
+      () => v8Codec.encode([() => 1], 'args'),
+      (error: Error) => {
+        assert.ok(error instanceof DataCloneError);
+        assert.match(error.message, /`args` through Redis with the v8 codec/);
+        return true;
+      },
+    );
+  });
+});
+
+describe('errors across the queue', () => {
+  test('built-in classes, code, custom properties and cause come back', () => {
+    const cause = new TypeError('inner');
+    const error = Object.assign(new RangeError('outer', { cause }), {
+      code: 'E_X',
+      detail: { n: 1 },
+    });
+    const back = deserializeError(JSON.parse(JSON.stringify(serializeError(error))));
+    assert.ok(back instanceof RangeError);
+    assert.equal(back.message, 'outer');
+    assert.equal((back as unknown as { code: string }).code, 'E_X');
+    assert.deepEqual((back as unknown as { detail: unknown }).detail, { n: 1 });
+    assert.ok(back.cause instanceof TypeError);
+    const concur = deserializeError(serializeError(new TaskNotFoundError('gone')));
+    assert.ok(concur instanceof TaskNotFoundError);
+  });
+});
+
+describe('task identity', () => {
+  test('relative to the task module folder by default, or to tasksRoot', () => {
+    assert.deepEqual({ ...taskIdentity(add, undefined) }, { module: 'tasks.ts', name: 'add' });
+    assert.deepEqual(
+      { ...taskIdentity(add, join(ROOT, 'test')) },
+      { module: 'fixtures/queue/tasks.ts', name: 'add' },
+    );
+    assert.throws(() => taskIdentity(add, join(ROOT, 'src')), /outside the executor's `tasksRoot`/);
+  });
+
+  test('the worker side resolves only exported tasks under its root', async () => {
+    const file = new TaskResolver(TASKS);
+    assert.equal(await file.resolve({ module: 'tasks.ts', name: 'add' }), add);
+    assert.equal(
+      await file.resolve({ module: 'tasks.js', name: 'add' }),
+      add,
+      'a .js name finds the .ts twin',
+    );
+    const refused = [
+      { module: 'outside.ts', name: 'outside' },
+      { module: '../queue/tasks.ts', name: 'add' },
+      { module: '/etc/passwd', name: 'x' },
+      { module: TASKS, name: 'add' },
+      { module: 'tasks.ts', name: 'notATask' },
+      { module: 'tasks.ts', name: 'hiddenTask' },
+      { module: 'tasks.ts', name: 'constructor' },
+    ];
+    for (const identity of refused) {
+      await assert.rejects(file.resolve(identity), TaskNotFoundError, JSON.stringify(identity));
+    }
+    const folder = new TaskResolver(dirname(TASKS));
+    assert.equal(
+      (await folder.resolve({ module: 'outside.ts', name: 'outside' })).taskName,
+      'outside',
+    );
+  });
+
+  test('a symlink out of the root is refused', async () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'root'));
+    writeFileSync(join(dir, 'evil.mjs'), 'export const x = 1;');
+    symlinkSync(join(dir, 'evil.mjs'), join(dir, 'root', 'evil.mjs'));
+    const resolver = new TaskResolver(join(dir, 'root'));
+    assert.equal(resolver.locate('evil.mjs'), undefined);
+    assert.throws(() => new TaskResolver(join(dir, 'missing')), TaskNotFoundError);
+  });
+});
+
+describe('options', () => {
+  test('connection: URL or parts, with password and TLS', () => {
+    const url = parseConnection('rediss://user:p%40ss@cache.example:6380/2');
+    assert.equal(url.host, 'cache.example');
+    assert.equal(url.port, 6380);
+    assert.equal(url.db, 2);
+    assert.equal(url.username, 'user');
+    assert.equal(url.password, 'p@ss');
+    assert.deepEqual(url.tls, { servername: 'cache.example' });
+    const parts = parseConnection({ host: 'h', password: 'pw', tls: { rejectUnauthorized: true } });
+    assert.equal(parts.port, 6379);
+    assert.equal(parts.password, 'pw');
+    assert.deepEqual(parts.tls, { servername: 'h', rejectUnauthorized: true });
+    assert.throws(
+      () => parseConnection('http://x'),
+      /Expected `connection` to be a redis:\/\/ or rediss:\/\/ URL/,
+    );
+    assert.throws(
+      () => parseConnection({ port: 0 }),
+      /Expected `connection.port` to be an integer from 1 to 65535, got `0`/,
+    );
+    assert.throws(() => parseConnection({ hots: 'x' }), /Unknown option `hots`/);
+  });
+
+  test('QueueExecutor checks its options with the one message template', () => {
+    const base = { connection: 'redis://127.0.0.1:1', queue: 'q' };
+    assert.throws(() => new QueueExecutor({ ...base, queue: 'a b' }), InvalidArgumentError);
+    assert.throws(
+      () => new QueueExecutor({ ...base, retries: 1.5 }),
+      /Expected `retries` to be an integer from 0 to 1000, got `1.5` \(number\)/,
+    );
+    assert.throws(
+      () => new QueueExecutor({ ...base, backoff: { type: 'linear' as 'fixed', delayMs: 1 } }),
+      /Expected `backoff.type` to be one of 'fixed', 'exponential'/,
+    );
+    assert.throws(
+      () => new QueueExecutor({ ...base, removeCompletedAfterMs: 10 }),
+      /removeCompletedAfterMs/,
+    );
+    assert.throws(() => new QueueExecutor({ ...base, codec: {} as never }), /Expected `codec`/);
+  });
+});
+
+describe('loading', () => {
+  test('importing concur does not load bullmq or ioredis; importing concur/queue does', () => {
+    const probe = (entry: string) =>
+      execFileSync(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          '--input-type=module',
+          '-e',
+          `import { createRequire } from 'node:module';
+           await import(${JSON.stringify(join(ROOT, entry))});
+           const cache = Object.keys(createRequire(import.meta.url).cache);
+           process.stdout.write(JSON.stringify(['bullmq', 'ioredis'].map((m) => cache.some((k) => k.includes('/node_modules/' + m + '/')))));`,
+        ],
+        { cwd: ROOT, encoding: 'utf8' },
+      );
+    assert.equal(probe('src/index.ts'), '[false,false]');
+    assert.equal(probe('src/queue/index.ts'), '[true,true]');
+  });
+});
+
+describe('no Redis at all', () => {
+  test('shutdown({ cancelPending }) still settles every future and resolves', async () => {
+    const executor = new QueueExecutor({ connection: 'redis://127.0.0.1:1', queue: 'nowhere' });
+    const futures = [executor.submit(add, 1, 2), executor.submit(add, 3, 4)];
+    await executor.shutdown({ cancelPending: true });
+    assert.deepEqual(
+      futures.map((f) => f.state),
+      ['cancelled', 'cancelled'],
+    );
+  });
+});
