@@ -1,16 +1,4 @@
-import type { ConcurError } from './concur-error.ts';
-import {
-  AbortError,
-  CancelledError,
-  DataCloneError,
-  ExecutorShutdownError,
-  InvalidArgumentError,
-  InvalidTaskError,
-  QueueFullError,
-  TaskNotFoundError,
-  TimeoutError,
-  WorkerCrashedError,
-} from './errors.ts';
+import { BUILTIN_ERRORS, concurErrorClass } from './error-classes.ts';
 
 /**
  * Errors cross the thread/process boundary as plain objects: structured clone
@@ -33,31 +21,6 @@ export interface EncodedThrown {
   readonly __concurError: 2;
   readonly thrown: unknown;
 }
-
-const builtins: Record<string, new (message?: string) => Error> = {
-  Error,
-  TypeError,
-  RangeError,
-  SyntaxError,
-  ReferenceError,
-  EvalError,
-  URIError,
-};
-
-const concurErrors: Record<string, typeof ConcurError> = Object.fromEntries(
-  [
-    AbortError,
-    CancelledError,
-    DataCloneError,
-    ExecutorShutdownError,
-    InvalidArgumentError,
-    InvalidTaskError,
-    QueueFullError,
-    TaskNotFoundError,
-    TimeoutError,
-    WorkerCrashedError,
-  ].map((c) => [c.code, c as typeof ConcurError]),
-);
 
 function cloneable(value: unknown): boolean {
   if (value === null || typeof value !== 'object')
@@ -89,7 +52,7 @@ function encodeErrorAt(error: Error, depth: number): EncodedError {
     proto = Object.getPrototypeOf(proto)
   ) {
     const name = proto.constructor?.name;
-    if (name === 'AggregateError' || (name !== undefined && name in builtins)) {
+    if (name === 'AggregateError' || (name !== undefined && name in BUILTIN_ERRORS)) {
       ctor = name;
       break;
     }
@@ -125,14 +88,14 @@ export function decodeError(encoded: EncodedError | EncodedThrown): unknown {
   if (encoded.__concurError === 2) return encoded.thrown;
   let error: Error;
   const code = encoded.props.code;
-  const concur = typeof code === 'string' ? concurErrors[code] : undefined;
+  const concur = concurErrorClass(code);
   if (concur !== undefined) {
     error = Object.create(concur.prototype) as Error;
     Object.defineProperty(error, Symbol.for('concur.error'), { value: true });
   } else if (encoded.ctor === 'AggregateError') {
     error = new AggregateError((encoded.errors ?? []).map(decodeValue));
   } else {
-    error = new (builtins[encoded.ctor] ?? Error)();
+    error = new (BUILTIN_ERRORS[encoded.ctor] ?? Error)();
   }
   Object.defineProperty(error, 'message', {
     value: encoded.message,

@@ -1,19 +1,12 @@
-import { ChunkFailure, type Job, JobMode } from '../job/job.ts';
+import type { Job } from '../job/job.ts';
 import { JobQueue } from '../job/job-queue.ts';
+import { isThenable, runJob } from '../job/run-job.ts';
 import type { AnyTask } from '../task/task.ts';
 import { LazyTaskContext } from '../task/task-context.ts';
 import { BaseExecutor, type CallSites } from './base-executor.ts';
 
 /** Longest stretch of back-to-back synchronous tasks before timers and I/O get a turn. */
 const SLICE_MS = 10;
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    value !== null &&
-    (typeof value === 'object' || typeof value === 'function') &&
-    typeof (value as { then?: unknown }).then === 'function'
-  );
-}
 
 /**
  * Runs tasks on this thread's event loop, at most `concurrency` at a time.
@@ -129,10 +122,7 @@ export abstract class InProcessExecutor extends BaseExecutor {
     this.#contexts.set(job, context);
     let outcome: unknown;
     try {
-      outcome =
-        job.mode === JobMode.Call
-          ? job.task.fn.apply(context, job.payload)
-          : this.#runChunk(job, context);
+      outcome = runJob(job.task, job.mode, job.payload, context);
     } catch (error) {
       this.#settle(job, false, error);
       return;
@@ -146,54 +136,6 @@ export abstract class InProcessExecutor extends BaseExecutor {
     } else {
       this.#settle(job, true, outcome);
     }
-  }
-
-  // Items of a chunk run one after another; an async item is awaited before the next starts.
-  #runChunk(job: Job, context: LazyTaskContext): unknown[] | Promise<unknown[]> {
-    const values: unknown[] = [];
-    const items = job.payload;
-    const fn = job.task.fn;
-    const star = job.mode === JobMode.StarmapChunk;
-    for (let i = 0; i < items.length; i++) {
-      let value: unknown;
-      try {
-        value = star ? fn.apply(context, items[i] as unknown[]) : fn.call(context, items[i]);
-      } catch (error) {
-        throw new ChunkFailure(i, values, error);
-      }
-      if (isThenable(value)) {
-        this.#asyncTasks.add(job.task);
-        return this.#finishChunkAsync(job, context, values, i, value);
-      }
-      values.push(value);
-    }
-    return values;
-  }
-
-  async #finishChunkAsync(
-    job: Job,
-    context: LazyTaskContext,
-    values: unknown[],
-    from: number,
-    first: PromiseLike<unknown>,
-  ): Promise<unknown[]> {
-    const items = job.payload;
-    const fn = job.task.fn;
-    const star = job.mode === JobMode.StarmapChunk;
-    for (let i = from; i < items.length; i++) {
-      try {
-        values.push(
-          await (i === from
-            ? first
-            : star
-              ? fn.apply(context, items[i] as unknown[])
-              : fn.call(context, items[i])),
-        );
-      } catch (error) {
-        throw new ChunkFailure(i, values, error);
-      }
-    }
-    return values;
   }
 
   #settle(job: Job, ok: boolean, value: unknown): void {

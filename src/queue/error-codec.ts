@@ -1,5 +1,4 @@
-import { ConcurError } from '../errors/concur-error.ts';
-import * as concurErrors from '../errors/errors.ts';
+import { BUILTIN_ERRORS, concurErrorClass } from '../errors/error-classes.ts';
 
 /** An error as it travels from a queue worker back to the submitter (plain JSON). */
 export interface WireError {
@@ -10,23 +9,6 @@ export interface WireError {
   /** Own enumerable properties that JSON can carry. */
   props?: Record<string, unknown>;
   cause?: WireError | { value: unknown };
-}
-
-const BUILT_INS: Record<string, ErrorConstructor> = {
-  Error,
-  TypeError,
-  RangeError,
-  SyntaxError,
-  ReferenceError,
-  EvalError,
-  URIError,
-};
-
-const BY_CODE = new Map<string, new (message: string) => Error>();
-for (const value of Object.values(concurErrors)) {
-  if (typeof value === 'function' && value.prototype instanceof ConcurError) {
-    BY_CODE.set((value as unknown as typeof ConcurError).code, value as new (m: string) => Error);
-  }
 }
 
 function jsonSafe(value: unknown): boolean {
@@ -74,7 +56,9 @@ function isWireError(value: unknown): value is WireError {
 export function deserializeError(wire: unknown): Error {
   if (!isWireError(wire)) return new Error(String(wire));
   const Ctor =
-    (wire.code !== undefined ? BY_CODE.get(wire.code) : undefined) ?? BUILT_INS[wire.name] ?? Error;
+    (concurErrorClass(wire.code) as (new (message: string) => Error) | undefined) ??
+    BUILTIN_ERRORS[wire.name] ??
+    Error;
   let error: Error;
   try {
     error = new Ctor(wire.message);

@@ -1,6 +1,7 @@
 import { encodeError } from '../../errors/error-codec.ts';
 import { DataCloneError } from '../../errors/errors.ts';
 import { ChunkFailure, JobMode } from '../../job/job.ts';
+import { isThenable, runJob } from '../../job/run-job.ts';
 import { trimPeriod } from '../../options/validate.ts';
 import type { AnyTask } from '../../task/task.ts';
 import { LazyTaskContext } from '../../task/task-context.ts';
@@ -19,14 +20,6 @@ export interface WorkerTransport {
 
 type Loaded = AnyTask | { failed: unknown };
 type TaskSlot = Loaded | Promise<Loaded>;
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    value !== null &&
-    (typeof value === 'object' || typeof value === 'function') &&
-    typeof (value as { then?: unknown }).then === 'function'
-  );
-}
 
 /** Encoded outcome of a chunk that failed at one item. */
 export interface EncodedChunkFailure {
@@ -165,10 +158,7 @@ export class WorkerLoop implements WireHost {
     const t0 = performance.now();
     let value: unknown;
     try {
-      value =
-        mode === JobMode.Call
-          ? task.fn.apply(this.#context, payload)
-          : this.#runChunk(task, mode, payload);
+      value = runJob(task, mode, payload, this.#context);
     } catch (error) {
       this.#push(id, ResultStatus.Error, encodeFailure(error), performance.now() - t0);
       return;
@@ -189,53 +179,6 @@ export class WorkerLoop implements WireHost {
     this.#running--;
     this.#run(id, task, mode, args);
     this.#pump();
-  }
-
-  #runChunk(task: AnyTask, mode: JobMode, items: unknown[]): unknown[] | Promise<unknown[]> {
-    const fn = task.fn;
-    const context = this.#context;
-    const values = new Array<unknown>(items.length);
-    const star = mode === JobMode.StarmapChunk;
-    for (let i = 0; i < items.length; i++) {
-      let value: unknown;
-      try {
-        value = star ? fn.apply(context, items[i] as unknown[]) : fn.call(context, items[i]);
-      } catch (error) {
-        values.length = i;
-        throw new ChunkFailure(i, values, error);
-      }
-      if (isThenable(value)) {
-        values.length = i;
-        return this.#finishChunk(task, mode, items, values, i, value);
-      }
-      values[i] = value;
-    }
-    return values;
-  }
-
-  async #finishChunk(
-    task: AnyTask,
-    mode: JobMode,
-    items: unknown[],
-    values: unknown[],
-    from: number,
-    first: PromiseLike<unknown>,
-  ): Promise<unknown[]> {
-    const star = mode === JobMode.StarmapChunk;
-    for (let i = from; i < items.length; i++) {
-      try {
-        const value =
-          i === from
-            ? first
-            : star
-              ? task.fn.apply(this.#context, items[i] as unknown[])
-              : task.fn.call(this.#context, items[i]);
-        values.push(await value);
-      } catch (error) {
-        throw new ChunkFailure(i, values, error);
-      }
-    }
-    return values;
   }
 
   #settleAsync(id: number, status: number, value: unknown, runMs: number): void {
