@@ -92,6 +92,12 @@ export function markdown({ date, machine: m, config, results, titles, targets, s
       `poolifier's destroy() hung ${notes.poolifierStuckDestroys} times; its workers were terminated by hand.`,
     );
   }
+  if (notes?.droppedEnv?.length > 0) {
+    remarks.push(
+      `Removed from the environment before measuring, for every contender: ${notes.droppedEnv.join(', ')} ` +
+        '(it slows every child process start; tinypool does not pass the environment on to its processes).',
+    );
+  }
   if (remarks.length > 0) out.push('', remarks.join(' '));
   if (targets.length > 0) {
     out.push(

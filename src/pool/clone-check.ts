@@ -1,13 +1,16 @@
-import { serialize } from 'node:v8';
+import { createRequire } from 'node:module';
 import { type Job, JobMode } from '../job/job.ts';
 import { describeValue, trimPeriod } from '../options/validate.ts';
 import type { RuntimeName } from '../runtime/wire.ts';
+
+// Only a failed send needs node:v8; loading it on import cost every worker start ~2 ms.
+const loadV8 = () => createRequire(import.meta.url)('node:v8') as typeof import('node:v8');
 
 function fails(value: unknown, runtime: RuntimeName): unknown {
   try {
     // Threads use structured clone; processes use the v8 serializer ('advanced' IPC).
     if (runtime === 'thread') structuredClone(value);
-    else serialize(value);
+    else loadV8().serialize(value);
     return undefined;
   } catch (error) {
     return error ?? new Error('cannot be serialized');

@@ -34,8 +34,13 @@ export interface RuntimeAdapter {
   spawn(setup: WorkerSetup, events: WorkerEvents): WorkerHandle;
 }
 
-/** The worker entry next to this module: .ts when concur itself runs from source under tsx. */
+/**
+ * A worker entry, found from the `import.meta.url` of the module asking: a file in
+ * src/runtime/ (.ts, concur running from its sources under tsx) or dist/runtime/, or
+ * dist/core.js, the one file the build bundles the core into (scripts/bundle-core.mjs).
+ */
 export function entryUrl(fromUrl: string, name: string): URL {
   const extension = fromUrl.endsWith('.ts') ? '.ts' : '.js';
-  return new URL(`./entry/${name}${extension}`, fromUrl);
+  const folder = fromUrl.endsWith('/core.js') ? './runtime/entry/' : './entry/';
+  return new URL(`${folder}${name}${extension}`, fromUrl);
 }
