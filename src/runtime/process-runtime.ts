@@ -1,10 +1,21 @@
-import { type ChildProcess, fork } from 'node:child_process';
+import type { ChildProcess, ForkOptions } from 'node:child_process';
+import { createRequire } from 'node:module';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import type { ToWorker, WorkerSetup } from './protocol.ts';
 import { entryUrl, type RuntimeAdapter, type WorkerEvents, type WorkerHandle } from './runtime.ts';
 
 const ENTRY = fileURLToPath(entryUrl(import.meta.url, 'process-entry'));
+
+// Loaded on the first fork: node:child_process brings node:net and streams with it, about
+// 7 ms of every import of concur (and of every worker thread's start) that never forks.
+let childProcess: typeof import('node:child_process') | undefined;
+function fork(modulePath: string, args: string[], options: ForkOptions): ChildProcess {
+  childProcess ??= createRequire(import.meta.url)(
+    'node:child_process',
+  ) as typeof import('node:child_process');
+  return childProcess.fork(modulePath, args, options);
+}
 
 export interface ProcessRuntimeOptions {
   execArgv: string[] | undefined;
