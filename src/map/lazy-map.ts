@@ -9,6 +9,7 @@ import {
   invalid,
 } from '../options/validate.ts';
 import type { AnyTask } from '../task/task.ts';
+import { ItemIterator } from './item-iterator.ts';
 
 /** What lazyMap needs from an executor. */
 export interface MapScheduler {
@@ -36,13 +37,24 @@ interface Chunk {
  * or completion order, and on error, break or abort cancels every chunk that
  * has not started and closes the input iterator.
  */
-export async function* lazyMap(
+export function lazyMap(
   scheduler: MapScheduler,
   task: AnyTask,
   mode: JobMode,
   input: MapInput<unknown>,
   options: MapOptions,
-): AsyncGenerator<unknown, void, undefined> {
+): AsyncIterableIterator<unknown> {
+  return new ItemIterator(lazyChunks(scheduler, task, mode, input, options));
+}
+
+/** lazyMap's work, one chunk's results (or the items of a chunk before its failure) per yield. */
+async function* lazyChunks(
+  scheduler: MapScheduler,
+  task: AnyTask,
+  mode: JobMode,
+  input: MapInput<unknown>,
+  options: MapOptions,
+): AsyncGenerator<unknown[], void, undefined> {
   checkObject('options', options);
   checkKnownKeys('map()', options, MAP_OPTION_KEYS);
   const chunksize = options.chunksize ?? 'auto';
@@ -71,6 +83,15 @@ export async function* lazyMap(
     throw invalid('items', 'an Iterable or AsyncIterable', input);
   }
   const knownLength = Array.isArray(input) ? input.length : undefined;
+  // A plain array is sliced rather than stepped through item by item (map only: starmap
+  // checks each tuple). It reads the array at the same moments as its iterator would.
+  const array =
+    mode === JobMode.MapChunk &&
+    Array.isArray(input) &&
+    input[Symbol.iterator] === Array.prototype[Symbol.iterator]
+      ? (input as unknown[])
+      : undefined;
+  let arrayAt = 0;
 
   const pending = new Map<number, Chunk>();
   const finished: Chunk[] = [];
@@ -134,8 +155,13 @@ export async function* lazyMap(
   const fill = async () => {
     while (!exhausted && pending.size < buffersize) {
       const size = nextSize();
-      const items: unknown[] = [];
-      if (syncIterator !== undefined) {
+      let items: unknown[] = [];
+      if (array !== undefined) {
+        items = array.slice(arrayAt, arrayAt + size);
+        arrayAt += items.length;
+        itemsPulled += items.length;
+        if (items.length < size) exhausted = true;
+      } else if (syncIterator !== undefined) {
         while (items.length < size) {
           const r = syncIterator.next();
           if (r.done) {
@@ -191,12 +217,12 @@ export async function* lazyMap(
       itemsDone += chunk.values?.length ?? 1;
       if (chunk.failure !== undefined) {
         if (chunk.failure instanceof ChunkFailure) {
-          for (const value of chunk.failure.values) yield value;
+          yield chunk.failure.values;
           throw chunk.failure.error;
         }
         throw chunk.failure;
       }
-      for (const value of chunk.values!) yield value;
+      yield chunk.values!;
     }
     completedNormally = true;
   } finally {
