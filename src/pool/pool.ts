@@ -2,6 +2,7 @@ import { decodeError, type EncodedError } from '../errors/error-codec.ts';
 import { DataCloneError } from '../errors/errors.ts';
 import { type Job, JobMode, JobState } from '../job/job.ts';
 import { JobQueue } from '../job/job-queue.ts';
+import { packNumbers } from '../runtime/number-pack.ts';
 import { type FromWorker, ResultStatus, type WorkerSetup } from '../runtime/protocol.ts';
 import type { RuntimeAdapter } from '../runtime/runtime.ts';
 import {
@@ -235,7 +236,12 @@ export class Pool {
         defs.push(ref, job.task.moduleUrl, job.task.taskName);
       }
       batch.push(job);
-      wire.push(job.id, ref, job.mode, payload);
+      wire.push(
+        job.id,
+        ref,
+        job.mode,
+        job.mode === JobMode.MapChunk ? packNumbers(payload) : payload,
+      );
     }
     if (batch.length === 0) return;
     try {

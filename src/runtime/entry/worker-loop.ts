@@ -6,6 +6,7 @@ import { trimPeriod } from '../../options/validate.ts';
 import type { AnyTask } from '../../task/task.ts';
 import { LazyTaskContext } from '../../task/task-context.ts';
 import { loadTask } from '../load-task.ts';
+import { packNumbers } from '../number-pack.ts';
 import { type FromWorker, ResultStatus, type ToWorker, type WorkerSetup } from '../protocol.ts';
 import { decodeArgs, hasEnvelope, type RuntimeName, type WireHost } from '../wire.ts';
 
@@ -166,12 +167,12 @@ export class WorkerLoop implements WireHost {
     if (isThenable(value)) {
       this.#running++;
       value.then(
-        (v) => this.#settleAsync(id, ResultStatus.Ok, v, performance.now() - t0),
+        (v) => this.#settleAsync(id, ResultStatus.Ok, packResult(mode, v), performance.now() - t0),
         (error: unknown) =>
           this.#settleAsync(id, ResultStatus.Error, encodeFailure(error), performance.now() - t0),
       );
     } else {
-      this.#push(id, ResultStatus.Ok, value, performance.now() - t0);
+      this.#push(id, ResultStatus.Ok, packResult(mode, value), performance.now() - t0);
     }
   }
 
@@ -221,6 +222,10 @@ export class WorkerLoop implements WireHost {
       }
     }
   }
+}
+
+function packResult(mode: JobMode, value: unknown): unknown {
+  return mode === JobMode.Call ? value : packNumbers(value as unknown[]);
 }
 
 function encodeFailure(error: unknown): unknown {
