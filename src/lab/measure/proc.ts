@@ -53,6 +53,14 @@ export function selfTreeCpuSeconds(): number {
   return (usage.user + usage.system) / 1e6;
 }
 
+/**
+ * selfTreeCpuSeconds plus the CPU of descendants still running, such as a queue
+ * run's redis-server and worker: they are reaped only after the timed part.
+ */
+export function treeCpuSeconds(): number {
+  return hasProc ? treeUsage(process.pid).cpuSeconds : selfTreeCpuSeconds();
+}
+
 export interface TreeUsage {
   /** Resident memory of every process of the tree, in bytes. */
   rssBytes: number;

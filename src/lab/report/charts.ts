@@ -20,8 +20,18 @@ const MODELS = [
   'async-limited',
   'thread',
   'process',
+  'queue',
 ];
-const PALETTE = ['#7f7f7f', '#4c78a8', '#72b7b2', '#e45756', '#54a24b', '#f58518', '#b279a2'];
+const PALETTE = [
+  '#7f7f7f',
+  '#4c78a8',
+  '#72b7b2',
+  '#e45756',
+  '#54a24b',
+  '#f58518',
+  '#b279a2',
+  '#9d755d',
+];
 function modelColor(runs: RunRecord[]) {
   const present = MODELS.filter((m) => runs.some((r) => r.model === m));
   return {
@@ -77,6 +87,35 @@ export function speedupChart(runs: RunRecord[], workload: string): ChartSpec {
           },
         },
       ],
+    },
+  };
+}
+
+export function taskCostChart(runs: RunRecord[]): ChartSpec {
+  const values = runs
+    .filter((r) => r.taskCostMs !== undefined)
+    .map((r) => ({ run: r.label, model: r.model, ms: Math.max(r.taskCostMs!, 1e-4) }));
+  return {
+    id: 'cpu-task-cost',
+    title: 'Cost per task',
+    caption:
+      'Milliseconds per task for a batch of tiny tasks submitted at once (log scale): what each task must outweigh for its model to pay off.',
+    spec: {
+      ...FONT,
+      width: 420,
+      data: { values },
+      mark: 'bar',
+      encoding: {
+        y: { field: 'run', type: 'nominal', title: null, sort: null },
+        x: {
+          field: 'ms',
+          type: 'quantitative',
+          title: 'ms per task (log)',
+          scale: { type: 'log' },
+        },
+        color: modelColor(runs),
+        tooltip: [{ field: 'run' }, { field: 'ms', format: '.4f' }],
+      },
     },
   };
 }
