@@ -53,6 +53,7 @@ export function runMeasured<O extends ExperimentOutcome>(
     });
     child.once('exit', (code, signal) => {
       const { peakRssBytes, timeline } = sampler.stop();
+      sampler.killLeftovers();
       if (result === undefined) {
         reject(
           new RunFailedError(
