@@ -45,6 +45,7 @@ process.once('message', async (spec: ExperimentSpec) => {
   let message: ChildMessage;
   try {
     prepared = await prepare(spec);
+    send({ type: 'prepared' });
     // The window covers a pool's whole life, workers' start-up and shutdown included (the
     // pools have reaped their processes by then, so their CPU time is in cutime), and a
     // queue's running redis-server and worker, which are read live from /proc.

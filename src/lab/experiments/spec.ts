@@ -69,6 +69,8 @@ export interface PreparedRun<O extends ExperimentOutcome = ExperimentOutcome> {
 
 /** Messages from the measured child. */
 export type ChildMessage =
+  /** Data ready and services started: the timed part begins. */
+  | { type: 'prepared' }
   | { type: 'progress'; done: number; total: number }
   | {
       type: 'result';
