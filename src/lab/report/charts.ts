@@ -1,5 +1,6 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { RunRecord } from '../experiments/run-record.ts';
+import { formatTaskCost } from '../render/format.ts';
 
 export interface ChartSpec {
   id: string;
@@ -94,28 +95,45 @@ export function speedupChart(runs: RunRecord[], workload: string): ChartSpec {
 export function taskCostChart(runs: RunRecord[]): ChartSpec {
   const values = runs
     .filter((r) => r.taskCostMs !== undefined)
-    .map((r) => ({ run: r.label, model: r.model, ms: Math.max(r.taskCostMs!, 1e-4) }));
+    .map((r) => ({
+      run: r.label,
+      model: r.model,
+      ms: Math.max(r.taskCostMs!, 1e-5),
+      text: formatTaskCost(r.taskCostMs!),
+    }));
+  // A log axis has no zero: bars start from a decade below the cheapest model.
+  const floor = 10 ** Math.floor(Math.log10(Math.min(1e-3, ...values.map((v) => v.ms)) / 2));
+  // A decade of room on the right for the longest bar's label.
+  const top = 10 ** Math.ceil(Math.log10(Math.max(1, ...values.map((v) => v.ms))) + 1);
+  const decades: number[] = [];
+  for (let d = floor; d <= top * 1.01; d *= 10) decades.push(d);
+  const x = {
+    field: 'ms',
+    type: 'quantitative' as const,
+    title: 'ms per task (log scale)',
+    scale: { type: 'log' as const, domain: [floor, top] },
+    axis: { values: decades, format: '~g' },
+  };
+  const y = { field: 'run', type: 'nominal', title: null, sort: null } as const;
   return {
     id: 'cpu-task-cost',
     title: 'Cost per task',
     caption:
-      'Milliseconds per task for a batch of tiny tasks submitted at once (log scale): what each task must outweigh for its model to pay off.',
+      'Milliseconds per task for a batch of tiny tasks submitted at once, on a log scale: what each task must outweigh for its model to pay off.',
     spec: {
       ...FONT,
       width: 420,
       data: { values },
-      mark: 'bar',
-      encoding: {
-        y: { field: 'run', type: 'nominal', title: null, sort: null },
-        x: {
-          field: 'ms',
-          type: 'quantitative',
-          title: 'ms per task (log)',
-          scale: { type: 'log' },
+      layer: [
+        {
+          mark: 'bar',
+          encoding: { y, x, x2: { datum: floor }, color: modelColor(runs) },
         },
-        color: modelColor(runs),
-        tooltip: [{ field: 'run' }, { field: 'ms', format: '.4f' }],
-      },
+        {
+          mark: { type: 'text', align: 'left', dx: 4 },
+          encoding: { y, x, text: { field: 'text' } },
+        },
+      ],
     },
   };
 }
