@@ -45,12 +45,12 @@ Runs every model of a workload, each in a fresh process, prints one table per wo
 and writes a self-contained HTML report (charts, Activity Monitor view, verdict).
 
 Built-in workloads (default all):
-  --workers LIST      worker counts for threads and processes
+  --workers LIST      worker counts for threads, processes and queue
                       (cpu default ${defaultWorkerSweep().join(',')}; io default ${defaultWorkers()})
   --models LIST       models to run (cpu: ${CPU_MODELS.join(',')}; io: ${IO_MODELS.join(',')})
-                      cpu runs every model but queue unless --models names it: queue goes
-                      through a private redis-server (which must be on PATH) and one local
-                      \`concur worker\`, and its start-up would double a quick comparison
+                      cpu runs every model but queue unless --models names it: queue
+                      needs redis-server on PATH, and starting Redis and a worker for each
+                      worker count adds seconds to a comparison meant to be quick
   --batches N         cpu: batches (default ${CPU_DEFAULTS.batches})
   --size N            cpu: numbers in the array (default ${CPU_DEFAULTS.size})
   --lookups K         cpu: lookups per batch (default ${CPU_DEFAULTS.lookups})
