@@ -38,9 +38,11 @@ export class TreeWatcher {
 
   sample(): void {
     for (const [pid, startTicks] of treeUsage(this.root).descendants) {
+      // Read every time: between fork and exec a child still shows its parent's command line.
+      const command = commandOf(pid);
       const known = this.seen.get(pid);
-      if (known?.startTicks === startTicks && known.command !== '') continue;
-      this.seen.set(pid, { pid, startTicks, command: commandOf(pid) });
+      if (known?.startTicks === startTicks && command === '') continue;
+      this.seen.set(pid, { pid, startTicks, command });
     }
   }
 

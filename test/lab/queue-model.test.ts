@@ -36,8 +36,14 @@ async function watched(args: string[], during?: (w: TreeWatcher, child: ChildPro
   return { result, watcher: watcher! };
 }
 
-function assertAllGone(watcher: TreeWatcher): void {
-  const left = [...watcher.seen.values()].filter(stillRuns);
+/**
+ * The command returns once its own process has exited; a process killed at the same
+ * moment may still be tearing down, so give that a few seconds before calling it left over.
+ */
+async function assertAllGone(watcher: TreeWatcher): Promise<void> {
+  const running = () => [...watcher.seen.values()].filter(stillRuns);
+  await until('the run to end', () => running().length === 0, 10_000).catch(() => {});
+  const left = running();
   assert.deepEqual(
     left.map((p) => `${p.pid} ${p.command}`),
     [],
@@ -74,7 +80,7 @@ describe('the queue model of concur cpu and concur compare cpu', { skip }, () =>
     const workers = watcher.find(WORKER);
     assert.equal(workers.length, 1, 'one concur worker ran');
     assert.match(workers[0]!.command, /--model thread --workers 2 /);
-    assertAllGone(watcher);
+    await assertAllGone(watcher);
   });
 
   it('sits in compare cpu next to threads, with records of the same shape', async () => {
@@ -110,30 +116,40 @@ describe('the queue model of concur cpu and concur compare cpu', { skip }, () =>
 
   for (const [how, signal, target] of [
     ['Ctrl-C (SIGINT to the process group)', 'SIGINT', 'group'],
+    ['SIGTERM of the lab command alone', 'SIGTERM', 'command'],
     ['SIGKILL of the measured run', 'SIGKILL', 'run'],
   ] as const) {
     it(`leaves no redis-server or worker behind after ${how}`, async () => {
+      let exited = false;
+      let signalled = false;
       let sent: Promise<void> | undefined;
       const { result, watcher } = await watched(
         // Big enough that the search is still running when the signal arrives.
         ['cpu', '--model', 'queue', '--batches', '6', '--lookups', '3000', '--skip-baseline'],
         (w, child) => {
+          child.once('exit', () => {
+            exited = true;
+          });
           sent = until('redis-server and the worker', () => {
             w.sample();
-            return w.find(REDIS).length > 0 && w.find(WORKER).length > 0;
+            return exited || (w.find(REDIS).length > 0 && w.find(WORKER).length > 0);
           })
             // Past the moment the run has started its timed part (the search lasts seconds).
             .then(() => new Promise((r) => setTimeout(r, 1000)))
             .then(() => {
+              if (exited) return;
+              signalled = true;
               if (target === 'group') process.kill(-child.pid!, signal);
+              else if (target === 'command') process.kill(child.pid!, signal);
               else process.kill(w.find(/child-main\.(js|ts)/)[0]!.pid, signal);
             });
         },
       );
       await sent;
+      assert.ok(signalled, `the run ended before the signal: ${result.stderr}`);
       assert.notEqual(result.code, 0, 'the run was cut short');
       assert.equal(watcher.find(REDIS).length, 1);
-      assertAllGone(watcher);
+      await assertAllGone(watcher);
     });
   }
 });
