@@ -205,7 +205,7 @@ export async function finish(
   const cpu = results.cpu;
   if (cpu !== undefined && values.models === undefined) {
     write(
-      `\n${findRedisServer() === undefined ? queueSkippedLine() : 'Through Redis too: add --models sequential,thread,process,queue (concur compare cpu).'}`,
+      `\n${findRedisServer() === undefined ? queueSkippedLine() : 'To add the cost of going through Redis: concur compare cpu --models sequential,thread,process,queue'}`,
     );
   }
   write(`\nReport: ${path}`);
