@@ -2,7 +2,7 @@ import type { JobMode } from '../job/job.ts';
 import type { TaskIdentity } from './task-identity.ts';
 
 /** Version of the job format below; a worker refuses jobs of another version. */
-export const JOB_FORMAT = 1;
+export const JOB_FORMAT = 2;
 
 /** What a concur job stores in BullMQ's `data`. */
 export interface QueueJobData {
@@ -14,6 +14,8 @@ export interface QueueJobData {
   readonly codec: string;
   /** The arguments (a call) or the items (a chunk), encoded by the codec. */
   readonly payload: string;
+  /** The submitting executor's id: a worker asks it on startChannel() before running the job. */
+  readonly from: string;
 }
 
 /** What a worker returns for a concur job (BullMQ's `returnvalue`). */
@@ -43,4 +45,17 @@ export function jobName(task: TaskIdentity): string {
 /** Channel on which executors ask workers to abort a running job. */
 export function abortChannel(prefix: string, queue: string): string {
   return `${prefix}:${queue}:concur-abort`;
+}
+
+/**
+ * Channel on which workers ask the executor `from` whether a job they took may
+ * start: the message is `<job id> <reply channel>`, the answer `<job id> 1|0`.
+ */
+export function startChannel(prefix: string, queue: string, from: string): string {
+  return `${prefix}:${queue}:concur-start:${from}`;
+}
+
+/** Channel on which one worker process hears the answers to its start requests. */
+export function replyChannel(prefix: string, queue: string, worker: string): string {
+  return `${prefix}:${queue}:concur-reply:${worker}`;
 }

@@ -15,6 +15,7 @@ import {
   jobName,
   type QueueJobData,
   type QueueJobResult,
+  startChannel,
 } from './job-data.ts';
 import {
   checkBackoff,
@@ -26,6 +27,7 @@ import {
   resolveQueueOptions,
 } from './queue-options.ts';
 import { type ResultSink, ResultsListener } from './results-listener.ts';
+import { StartGate } from './start-gate.ts';
 import { taskIdentity } from './task-identity.ts';
 
 /** Per-call options of QueueExecutor.submitWith: the usual ones plus retries and backoff. */
@@ -64,6 +66,9 @@ export class QueueExecutor extends BaseExecutor {
   readonly #client: Redis;
   readonly #queue: Queue;
   readonly #listener: ResultsListener;
+  readonly #gate: StartGate;
+  /** Both the results listener and the start gate are connected: jobs are added only then. */
+  readonly #ready: Promise<void>;
   readonly #entries = new Map<string, Entry>();
   readonly #prefix: string;
   #seq = 0;
@@ -105,6 +110,14 @@ export class QueueExecutor extends BaseExecutor {
       sink,
       resolved.reconcileIntervalMs,
     );
+    this.#gate = new StartGate(
+      resolved.redis,
+      startChannel(resolved.prefix, resolved.queue, this.#prefix),
+      this.#client,
+      (id) => this.#mayStart(id),
+    );
+    this.#ready = Promise.all([this.#listener.ready, this.#gate.ready]).then(() => {});
+    this.#ready.catch(() => {});
   }
 
   /** The queue name. */
@@ -118,7 +131,7 @@ export class QueueExecutor extends BaseExecutor {
 
   /** Resolves once the executor is connected to Redis and listening for results. */
   ready(): Promise<void> {
-    return this.#listener.ready;
+    return this.#ready;
   }
 
   /** `submit` with per-call options: signal, timeoutMs, and this executor's retries and backoff. */
@@ -196,6 +209,7 @@ export class QueueExecutor extends BaseExecutor {
       mode: job.mode,
       codec: codec.name,
       payload,
+      from: this.#prefix,
     };
     const attempts = call?.attempts ?? this.#options.attempts;
     const backoff = call?.backoff ?? this.#options.backoff;
@@ -256,6 +270,7 @@ export class QueueExecutor extends BaseExecutor {
       clearTimeout(timer);
     }
     this.#disconnected = true;
+    this.#gate.close();
     this.#client.disconnect();
     await this.#listener.close();
     await this.#queue.close().catch(() => {});
@@ -276,18 +291,21 @@ export class QueueExecutor extends BaseExecutor {
     this.#listener.track(entry.id);
     // Only adds actually sent are waited for at close: before the listener is
     // ready (Redis unreachable) there is nothing in Redis to clean up.
-    const op = this.#listener.ready.then(() => {
+    const op = this.#ready.then(() => {
+      // Cancelled while Redis was not ready yet: nothing to add.
+      if (entry.dropped) return false;
       const adding = this.#queue.add(jobName(entry.data.task), entry.data, entry.opts);
       this.#track(adding);
-      return adding;
+      return adding.then(() => true);
     });
     op.then(
-      () => {
+      (sent) => {
+        if (!sent) return;
+        entry.added = true;
         if (entry.dropped) {
           this.#remove(entry);
           return;
         }
-        entry.added = true;
         this.#listener.confirm(entry.id);
       },
       (error: unknown) => {
@@ -300,7 +318,8 @@ export class QueueExecutor extends BaseExecutor {
   #remove(entry: Entry): void {
     if (!entry.added) return;
     const removing = this.#queue.remove(entry.id).then((removed) => {
-      // 0: a worker took the job before the executor heard of it. Tell it to stop.
+      // 0: a worker holds the job. If it has not started, the start handshake refuses it;
+      // if it runs (it is being interrupted), the abort stops it.
       if (removed === 0) this.#abort(entry);
     });
     this.#track(removing);
@@ -326,6 +345,13 @@ export class QueueExecutor extends BaseExecutor {
     else this.#queued--;
     this.#checkIdle();
     return entry;
+  }
+
+  /** A worker asks whether it may run a job it took: yes while the executor still wants it. */
+  #mayStart(id: string): boolean {
+    if (!this.#entries.has(id)) return false;
+    this.#started(id);
+    return true;
   }
 
   #started(id: string): void {
