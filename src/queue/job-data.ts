@@ -59,3 +59,8 @@ export function startChannel(prefix: string, queue: string, from: string): strin
 export function replyChannel(prefix: string, queue: string, worker: string): string {
   return `${prefix}:${queue}:concur-reply:${worker}`;
 }
+
+/** Set when executor `from` shuts down: a worker refuses its jobs at once instead of asking. */
+export function closedKey(prefix: string, queue: string, from: string): string {
+  return `${prefix}:${queue}:concur-closed:${from}`;
+}

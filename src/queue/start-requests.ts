@@ -1,13 +1,17 @@
 import type { Redis } from 'ioredis';
-import { startChannel } from './job-data.ts';
+import { closedKey, startChannel } from './job-data.ts';
 
 /** How often an unanswered start request is sent again (pub/sub drops messages across a reconnect). */
 const ASK_AGAIN_MS = 1000;
 
-/** How long a worker waits for the submitting executor to answer before it gives the job up. */
+/**
+ * How long a worker waits for the submitting executor to answer before it gives the
+ * job up. An executor that shut down is known at once (its closed key); this is for
+ * one that died without shutting down.
+ */
 export const START_ANSWER_MS = 30_000;
 
-/** `go`: run it; `no`: cancelled, or no longer wanted; `silent`: the executor never answered; `closed`: the worker is stopping. */
+/** `go`: run it; `no`: cancelled, or its executor has shut down; `silent`: the executor never answered; `closed`: the worker is stopping. */
 export type StartAnswer = 'go' | 'no' | 'silent' | 'closed';
 
 /**
@@ -36,13 +40,23 @@ export class StartRequests {
   /** Asks executor `from` whether job `id` may start. */
   ask(id: string, from: string): Promise<StartAnswer> {
     return new Promise((resolve) => {
+      let settled = false;
       const channel = startChannel(this.#prefix, this.#queue, from);
+      const closed = closedKey(this.#prefix, this.#queue, from);
       const send = () => {
         this.#publisher.publish(channel, `${id} ${this.#reply}`).catch(() => {});
+        this.#publisher.exists(closed).then(
+          (n) => {
+            if (n > 0) done('no');
+          },
+          () => {},
+        );
       };
       const again = setInterval(send, ASK_AGAIN_MS);
       const giveUp = setTimeout(() => done('silent'), START_ANSWER_MS);
       const done = (answer: StartAnswer) => {
+        if (settled) return;
+        settled = true;
         clearInterval(again);
         clearTimeout(giveUp);
         const list = this.#waiting.get(id);
