@@ -1,23 +1,21 @@
 import { type JobsOptions, Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { DataCloneError } from '../errors/errors.ts';
 import { BaseExecutor } from '../executors/base-executor.ts';
 import type { CallOptions } from '../executors/executor.ts';
 import type { Future } from '../future/future.ts';
-import { ChunkFailure, type Job, JobMode, JobState } from '../job/job.ts';
+import { type Job, JobMode, JobState } from '../job/job.ts';
 import { checkObject } from '../options/validate.ts';
 import type { Task } from '../task/task.ts';
-import { fromBullFailure } from './error-codec.ts';
 import {
   abortChannel,
-  type ChunkFailureExtra,
   closedKey,
-  JOB_FORMAT,
+  encodeJobData,
   jobName,
+  jobOptions,
   type QueueJobData,
-  type QueueJobResult,
   startChannel,
 } from './job-data.ts';
+import { completedOutcome, failedOutcome, type JobOutcome } from './job-outcome.ts';
 import {
   checkBackoff,
   checkRetries,
@@ -29,7 +27,7 @@ import {
 } from './queue-options.ts';
 import { type ResultSink, ResultsListener } from './results-listener.ts';
 import { StartGate } from './start-gate.ts';
-import { taskIdentity } from './task-identity.ts';
+import { within } from './within.ts';
 
 /** Per-call options of QueueExecutor.submitWith: the usual ones plus retries and backoff. */
 export interface QueueCallOptions extends CallOptions, QueueRetryOptions {}
@@ -60,25 +58,6 @@ const CLOSE_GRACE_MS = 5000;
 
 /** How long a shut-down executor's closed key stays: longer than a job of it is likely to wait. */
 const CLOSED_KEY_TTL_S = 86_400;
-
-/** Resolves once `promise` settles or `ms` pass, whichever is first. */
-async function within(promise: Promise<unknown>, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([
-    promise.then(
-      () => {},
-      () => {},
-    ),
-    new Promise((resolve) => {
-      timer = setTimeout(resolve, ms);
-    }),
-  ]);
-  clearTimeout(timer);
-}
-
-function toBullBackoff(backoff: QueueBackoff): NonNullable<JobsOptions['backoff']> {
-  return { type: backoff.type, delay: backoff.delayMs };
-}
 
 /**
  * Runs tasks on `concur worker` processes, on this machine or others, through a
@@ -226,44 +205,22 @@ export class QueueExecutor extends BaseExecutor {
   protected enqueue(job: Job): void {
     const call = this.#nextCall;
     this.#nextCall = undefined;
-    const codec = this.#options.codec;
-    let payload: string;
-    let identity: QueueJobData['task'];
+    let data: QueueJobData;
     try {
-      identity = taskIdentity(job.task, this.#options.tasksRoot);
-      payload = codec.encode(job.payload, job.mode === JobMode.Call ? 'args' : 'items');
+      data = encodeJobData(job, this.#options.codec, this.#options.tasksRoot, this.#prefix);
     } catch (error) {
       // A chunk's error surfaces from map(); a call's future is rejected before submit returns.
       if (job.mode !== JobMode.Call) throw error;
       this.jobRejected(job, error);
       return;
     }
-    if (typeof payload !== 'string') {
-      const error = new DataCloneError(
-        `The codec \`${codec.name}\` returned ${typeof payload}, not a string`,
-      );
-      if (job.mode !== JobMode.Call) throw error;
-      this.jobRejected(job, error);
-      return;
-    }
     const id = `${this.#prefix}-${(++this.#seq).toString(36)}`;
-    const data: QueueJobData = {
-      v: JOB_FORMAT,
-      task: identity,
-      mode: job.mode,
-      codec: codec.name,
-      payload,
-      from: this.#prefix,
-    };
-    const attempts = call?.attempts ?? this.#options.attempts;
-    const backoff = call?.backoff ?? this.#options.backoff;
-    const opts: JobsOptions = {
-      jobId: id,
-      attempts,
-      removeOnComplete: { age: Math.ceil(this.#options.removeCompletedAfterMs / 1000) },
-      removeOnFail: { age: Math.ceil(this.#options.removeFailedAfterMs / 1000) },
-    };
-    if (attempts > 1) opts.backoff = toBullBackoff(backoff);
+    const opts = jobOptions(
+      id,
+      call?.attempts ?? this.#options.attempts,
+      call?.backoff ?? this.#options.backoff,
+      this.#options,
+    );
     const entry: Entry = { id, job, data, opts, added: false, dropped: false };
     job.owner = id;
     this.#entries.set(id, entry);
@@ -357,7 +314,7 @@ export class QueueExecutor extends BaseExecutor {
       },
       (error: unknown) => {
         if (entry.dropped) return;
-        this.#settle(entry, false, error);
+        this.#settle(entry, { ok: false, error });
       },
     );
   }
@@ -413,47 +370,16 @@ export class QueueExecutor extends BaseExecutor {
     const entry = this.#entries.get(id);
     if (entry === undefined) return;
     this.#started(id);
-    let value: unknown;
-    try {
-      const result = returnvalue as Partial<QueueJobResult> | null;
-      if (typeof result?.v !== 'string') throw new Error('it is not a concur job result');
-      // Never 0: the base only uses a measured run time above 0.
-      if (typeof result.ms === 'number') entry.job.runMs = Math.max(result.ms, 1e-3);
-      value = this.#options.codec.decode(result.v);
-    } catch (error) {
-      this.#settle(
-        entry,
-        false,
-        new DataCloneError(
-          `The result of job ${id} could not be decoded: ${(error as Error).message}`,
-          { cause: error },
-        ),
-      );
-      return;
-    }
-    this.#settle(entry, true, value);
+    const outcome = completedOutcome(this.#options.codec, id, returnvalue);
+    if (outcome.ok && outcome.runMs !== undefined) entry.job.runMs = outcome.runMs;
+    this.#settle(entry, outcome);
   }
 
   #failed(id: string, stacktrace: string[] | null, reason: string): void {
     const entry = this.#entries.get(id);
     if (entry === undefined) return;
     this.#started(id);
-    const { error, extra } = fromBullFailure(stacktrace, reason);
-    if (entry.job.mode !== JobMode.Call) {
-      const chunk = extra as Partial<ChunkFailureExtra>;
-      let values: unknown[] = [];
-      if (typeof chunk.values === 'string') {
-        try {
-          values = this.#options.codec.decode(chunk.values) as unknown[];
-        } catch {
-          values = [];
-        }
-      }
-      const index = typeof chunk.index === 'number' ? chunk.index : values.length;
-      this.#settle(entry, false, new ChunkFailure(index, values.slice(0, index), error));
-      return;
-    }
-    this.#settle(entry, false, error);
+    this.#settle(entry, failedOutcome(this.#options.codec, entry.job.mode, stacktrace, reason));
   }
 
   // The job vanished without a result (Redis lost its data): add it again. At least once.
@@ -464,12 +390,12 @@ export class QueueExecutor extends BaseExecutor {
     this.#add(entry);
   }
 
-  #settle(entry: Entry, ok: boolean, value: unknown): void {
+  #settle(entry: Entry, outcome: JobOutcome): void {
     if (this.#entries.get(entry.id) !== entry) return;
     const job = entry.job;
     this.#release(job);
-    if (ok) this.jobFulfilled(job, value);
-    else this.jobRejected(job, value);
+    if (outcome.ok) this.jobFulfilled(job, outcome.value);
+    else this.jobRejected(job, outcome.error);
   }
 
   #checkIdle(): void {

@@ -26,6 +26,7 @@ import { createLocalExecutor, type LocalModel } from './local-executor.ts';
 import { checkQueueName } from './queue-options.ts';
 import { START_ANSWER_MS, StartRequests } from './start-requests.ts';
 import { TaskResolver } from './task-identity.ts';
+import { within } from './within.ts';
 
 export interface QueueWorkerOptions {
   /** Redis, as for QueueExecutor. */
@@ -94,22 +95,6 @@ const ABORTS_REMEMBERED = 10_000;
 
 /** Longest wait for one Redis step of close() (hand back, disconnect) when Redis does not answer. */
 const REDIS_STEP_MS = 2000;
-
-/** Resolves true if `promise` settled within `ms`, false otherwise (without cancelling it). */
-async function within(promise: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const settled = await Promise.race([
-    promise.then(
-      () => true,
-      () => true,
-    ),
-    new Promise<false>((resolve) => {
-      timer = setTimeout(() => resolve(false), ms);
-    }),
-  ]);
-  clearTimeout(timer);
-  return settled;
-}
 
 /** Thrown inside the processor for jobs no retry can fix. */
 class FinalFailure {
