@@ -5,9 +5,12 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
 import { CancelledError, type Future } from '../../src/index.ts';
 import { QueueExecutor } from '../../src/queue/index.ts';
+import { closedKey, JOB_FORMAT, type QueueJobData } from '../../src/queue/job-data.ts';
 import type { LocalRedis } from '../../src/queue/local-redis.ts';
+import { taskIdentity } from '../../src/queue/task-identity.ts';
 import { markRan } from '../fixtures/queue/tasks.ts';
 import {
   freshQueue,
@@ -97,6 +100,41 @@ test('cancel() racing the worker: true means it never ran, false means it settle
     );
   } finally {
     await executor.shutdown({ cancelPending: true });
+    await Promise.all(workers.map((w) => w.stop('SIGKILL')));
+    await inspect.close();
+  }
+});
+
+test('a worker drops at once a job whose executor has shut down', async () => {
+  const queue = freshQueue('gone');
+  const inspect = new Queue(queue, {
+    connection: { host: '127.0.0.1', port: redis.port },
+    prefix: 'concur',
+  });
+  inspect.on('error', () => {});
+  const workers: WorkerProcess[] = [];
+  const dir = tempDir();
+  try {
+    // What an executor leaves behind when it shuts down while a worker is taking its job.
+    const client = new Redis(redis.port, '127.0.0.1');
+    await client.set(closedKey('concur', queue, 'gone-executor'), '1', 'EX', 60);
+    client.disconnect();
+    const data: QueueJobData = {
+      v: JOB_FORMAT,
+      task: taskIdentity(markRan, undefined),
+      mode: 0,
+      codec: 'json',
+      payload: JSON.stringify([dir, 1, 1]),
+      from: 'gone-executor',
+    };
+    await inspect.add('left-behind', data, { jobId: 'left-behind' });
+    workers.push(await startWorker(redis.url, queue, ['--model', 'async']));
+    // Well under the 30 s a worker waits for an executor that died without a word.
+    await until('the job is dropped', async () => (await inspect.getFailedCount()) === 1, 10_000);
+    const job = await inspect.getJob('left-behind');
+    assert.match(String(job?.failedReason), /cancelled before it started/);
+    assert.equal(existsSync(join(dir, 'ran-1')), false, 'the task never ran');
+  } finally {
     await Promise.all(workers.map((w) => w.stop('SIGKILL')));
     await inspect.close();
   }
