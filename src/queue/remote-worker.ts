@@ -166,11 +166,14 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<Queue
 
   const runChunk = async (task: AnyTask, mode: JobMode, items: unknown[], signal: AbortSignal) => {
     const values: unknown[] = [];
+    // The executor already sized the chunk; its items are all here, so split it into four
+    // pieces per local slot at once rather than let 'auto' start again from one item.
+    const chunksize = Math.max(1, Math.ceil(items.length / (capacity * 4)));
     try {
       const results =
         mode === JobMode.StarmapChunk
-          ? local.starmap(task, items as unknown[][], { signal })
-          : local.map(task, items, { signal });
+          ? local.starmap(task, items as unknown[][], { signal, chunksize })
+          : local.map(task, items, { signal, chunksize });
       for await (const value of results) values.push(value);
     } catch (error) {
       throw { chunkError: error, values };
