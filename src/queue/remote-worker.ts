@@ -166,9 +166,11 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<Queue
 
   const runChunk = async (task: AnyTask, mode: JobMode, items: unknown[], signal: AbortSignal) => {
     const values: unknown[] = [];
-    // The executor already sized the chunk; its items are all here, so split it into four
-    // pieces per local slot at once rather than let 'auto' start again from one item.
-    const chunksize = Math.max(1, Math.ceil(items.length / (capacity * 4)));
+    // The executor already sized the chunk and its items are all here: a pool gets four
+    // pieces per slot at once rather than 'auto' starting again from one item. (The async
+    // model keeps 'auto', which gives an async task's items one slot each, to overlap.)
+    const chunksize =
+      model === 'async' ? 'auto' : Math.max(1, Math.ceil(items.length / (capacity * 4)));
     try {
       const results =
         mode === JobMode.StarmapChunk
