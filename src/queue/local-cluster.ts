@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { BUILT_IN_CODECS } from './job-codec.ts';
 import type { LocalModel } from './local-executor.ts';
 import { type LocalRedis, startLocalRedis } from './local-redis.ts';
 import { QueueExecutor } from './queue-executor.ts';
@@ -22,6 +23,8 @@ export interface LocalQueueClusterOptions {
   connection?: string;
   /** @default a fresh name */
   queue?: string;
+  /** The codec of the executor and its workers (`--codec`), by built-in name. @default 'json' */
+  codec?: 'json' | 'v8';
   /** Extra QueueExecutor options. */
   executor?: { capacity?: number; reconcileIntervalMs?: number };
   /** Show the workers' stderr (progress lines) on ours. @default 'ignore' */
@@ -70,9 +73,16 @@ export async function startLocalQueueCluster(
   if (options.model !== undefined) args.push('--model', options.model);
   if (options.workers !== undefined) args.push('--workers', String(options.workers));
   if (options.concurrency !== undefined) args.push('--concurrency', String(options.concurrency));
+  if (options.codec !== undefined) args.push('--codec', options.codec);
   const children: ChildProcess[] = [];
   const exits: Promise<unknown>[] = [];
   const started: Promise<void>[] = [];
+  // If this process exits without close() (an uncaught error, process.exit on a signal),
+  // the workers go with it, as the private redis-server does.
+  const onExit = () => {
+    for (const child of children) child.kill('SIGKILL');
+  };
+  process.once('exit', onExit);
   for (let i = 0; i < (options.workerProcesses ?? 1); i++) {
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
     children.push(child);
@@ -90,16 +100,21 @@ export async function startLocalQueueCluster(
       }),
     );
   }
+  const codec = options.codec === undefined ? {} : { codec: BUILT_IN_CODECS[options.codec]! };
+  let starting: QueueExecutor | undefined;
   try {
     await Promise.all(started);
+    starting = new QueueExecutor({ connection, queue, tasksRoot, ...codec, ...options.executor });
+    await starting.ready();
   } catch (error) {
+    process.removeListener('exit', onExit);
+    await starting?.shutdown({ cancelPending: true }).catch(() => {});
     for (const child of children) child.kill('SIGKILL');
     await Promise.all(exits);
     await redis?.stop();
     throw error;
   }
-  const executor = new QueueExecutor({ connection, queue, tasksRoot, ...options.executor });
-  await executor.ready();
+  const executor = starting;
   let closing: Promise<void> | undefined;
   return {
     executor,
@@ -110,6 +125,7 @@ export async function startLocalQueueCluster(
         await executor.shutdown({ cancelPending: true });
         for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
         await Promise.all(exits);
+        process.removeListener('exit', onExit);
         await redis?.stop();
       })();
       return closing;

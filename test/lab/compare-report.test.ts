@@ -30,7 +30,14 @@ interface CompareJson {
   workloads: Record<'cpu' | 'io', { verdict: string; runs: Run[] }>;
 }
 
-const CHARTS = ['cpu-speedup', 'cpu-activity', 'io-ideal', 'io-activity', 'memory'];
+const CHARTS = [
+  'cpu-speedup',
+  'cpu-task-cost',
+  'cpu-activity',
+  'io-ideal',
+  'io-activity',
+  'memory',
+];
 const SMALL = [
   '--size',
   '20000',

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -19,6 +19,12 @@ export interface CliOptions {
    */
   source?: boolean;
   cwd?: string;
+  /** The environment of the command (default: this process's). */
+  env?: NodeJS.ProcessEnv;
+  /** Its own process group, so a test can send a signal to all of it as Ctrl-C does. */
+  detached?: boolean;
+  /** Called once the command is spawned. */
+  onSpawn?: (child: ChildProcess) => void;
 }
 
 /** Runs `concur ...args` as a separate process, like a user would. */
@@ -30,8 +36,11 @@ export function runCli(args: string[], options: CliOptions = {}): Promise<CliRes
     options.source === true ? ['--import', 'tsx', SOURCE_CLI, ...args] : [BUILT_CLI, ...args];
   const child = spawn(process.execPath, argv, {
     cwd: options.cwd,
+    env: options.env ?? process.env,
+    detached: options.detached === true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  options.onSpawn?.(child);
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));

@@ -16,16 +16,24 @@ import {
   IO_DEFAULTS,
 } from '../experiments/defaults.ts';
 import { runCpuMatrix, runIoMatrix } from '../experiments/matrix.ts';
-import { CPU_MODELS, IO_MODELS, TASK_MODELS } from '../experiments/models.ts';
+import { CPU_MODELS, DEFAULT_CPU_MODELS, IO_MODELS, TASK_MODELS } from '../experiments/models.ts';
+import { findRedisServer, queueSkippedLine } from '../experiments/queue-model.ts';
 import type { RunRecord } from '../experiments/run-record.ts';
 import { ProgressBar } from '../render/progress.ts';
 import { renderTable } from '../render/table.ts';
-import { activityChart, idealChart, memoryChart, speedupChart } from '../report/charts.ts';
+import {
+  activityChart,
+  idealChart,
+  memoryChart,
+  speedupChart,
+  taskCostChart,
+} from '../report/charts.ts';
 import { type ReportSection, renderReport } from '../report/html.ts';
 import { recordsTable } from '../report/records-table.ts';
 import { cpuVerdict, ioVerdict } from '../report/verdict.ts';
 import { type Command, write, writeJson } from './command.ts';
 import { compareTask } from './compare-task.ts';
+import { requireRedis } from './cpu.ts';
 import { ioSettingsFrom } from './io.ts';
 
 const WORKLOADS = ['cpu', 'io', 'all'] as const;
@@ -37,9 +45,12 @@ Runs every model of a workload, each in a fresh process, prints one table per wo
 and writes a self-contained HTML report (charts, Activity Monitor view, verdict).
 
 Built-in workloads (default all):
-  --workers LIST      worker counts for threads and processes
+  --workers LIST      worker counts for threads, processes and queue
                       (cpu default ${defaultWorkerSweep().join(',')}; io default ${defaultWorkers()})
   --models LIST       models to run (cpu: ${CPU_MODELS.join(',')}; io: ${IO_MODELS.join(',')})
+                      cpu runs every model but queue unless --models names it: queue
+                      needs redis-server on PATH, and starting Redis and a worker for each
+                      worker count adds seconds to a comparison meant to be quick
   --batches N         cpu: batches (default ${CPU_DEFAULTS.batches})
   --size N            cpu: numbers in the array (default ${CPU_DEFAULTS.size})
   --lookups K         cpu: lookups per batch (default ${CPU_DEFAULTS.lookups})
@@ -64,7 +75,8 @@ Output:
 
 JSON fields: command, report, workloads{cpu,io,task}: { verdict, runs[] of { workload, model,
 workers, label, seconds, speedup, cpuSeconds, coresUsed, cores, peakRssBytes, count,
-idealSeconds, bytes, expectedBytes, errors, chunksize, sameResults } }.`;
+idealSeconds, bytes, expectedBytes, errors, chunksize, sameResults, taskCostMs } }.
+taskCostMs (cpu): milliseconds per task of a batch of tiny tasks on that run's kind of executor.`;
 
 const FLAGS = {
   workers: { type: 'string' },
@@ -103,7 +115,8 @@ export function machine(): string {
 function compareCpu(
   values: Values,
 ): (bar: ProgressBar, step: (s: number) => number) => Promise<WorkloadResult> {
-  const models = choiceListFlag(values, 'models', CPU_MODELS, CPU_MODELS);
+  const models = choiceListFlag(values, 'models', CPU_MODELS, DEFAULT_CPU_MODELS);
+  if (models.includes('queue')) requireRedis('--models queue');
   const workers = intListFlag(values, 'workers', defaultWorkerSweep());
   const spec = {
     batches: intFlag(values, 'batches', CPU_DEFAULTS.batches),
@@ -122,8 +135,8 @@ function compareCpu(
         title: 'CPU-bound: searching a big array',
         setup: `${spec.batches} batches of ${spec.lookups} lookups in ${spec.size.toLocaleString('en')} numbers${spec.share ? ' in shared memory' : ''}; workers ${workers.join(', ')}`,
         table: recordsTable('cpu', runs),
-        charts: [speedupChart(runs, 'cpu'), activityChart(runs, 'cpu')],
-        verdict: cpuVerdict(runs),
+        charts: [speedupChart(runs, 'cpu'), taskCostChart(runs), activityChart(runs, 'cpu')],
+        verdict: cpuVerdict(runs, spec.batches),
       },
     };
   };
@@ -188,6 +201,12 @@ export async function finish(
       ),
     );
     write(`\n${section.verdict}`);
+  }
+  const cpu = results.cpu;
+  if (cpu !== undefined && values.models === undefined) {
+    write(
+      `\n${findRedisServer() === undefined ? queueSkippedLine() : 'To add the cost of going through Redis: concur compare cpu --models sequential,thread,process,queue'}`,
+    );
   }
   write(`\nReport: ${path}`);
   return 0;

@@ -1,9 +1,17 @@
-import { choiceFlag, intFlag, parseCommandArgs } from '../args.ts';
+import { choiceFlag, intFlag, parseCommandArgs, UsageError } from '../args.ts';
 import { CPU_DEFAULTS, defaultWorkers } from '../experiments/defaults.ts';
-import { CPU_MODELS } from '../experiments/models.ts';
+import { CPU_MODELS, usesWorkers } from '../experiments/models.ts';
+import { findRedisServer, REDIS_HINT } from '../experiments/queue-model.ts';
 import type { CpuOutcome, CpuSpec } from '../experiments/spec.ts';
+import { TASK_COST_BATCH } from '../experiments/task-cost.ts';
 import { type Measurement, runMeasured } from '../measure/run-measured.ts';
-import { formatBytes, formatRatio, formatSeconds, storySeconds } from '../render/format.ts';
+import {
+  formatBytes,
+  formatRatio,
+  formatSeconds,
+  formatTaskCost,
+  storySeconds,
+} from '../render/format.ts';
 import { ProgressBar } from '../render/progress.ts';
 import { type Command, write, writeJson } from './command.ts';
 
@@ -19,6 +27,9 @@ Models:
   async-gather     coroutines: every batch submitted at once, then Promise.all (asyncio.gather)
   thread           ThreadPoolExecutor with --workers worker threads; each task gets a copy of the array
   process          ProcessPoolExecutor with --workers child processes; each task gets a copy of the array
+  queue            QueueExecutor through Redis: a private redis-server and one \`concur worker\`
+                   process with --workers threads, started before the timed part (needs
+                   redis-server on PATH); each task's copy of the array goes through Redis
 
 Options:
   --model M        ${CPU_MODELS.join(' | ')} (default sequential)
@@ -33,8 +44,18 @@ Options:
   --json           print the result as JSON on stdout
   -h, --help       show this help
 
+After the timed run, a batch of ${TASK_COST_BATCH} tiny tasks on the same kind of executor gives its
+cost per task: what a task must outweigh for the model to pay off.
+
 JSON fields: command, model, workers, batches, size, lookups, share, count, seconds,
-sequentialSeconds, speedup, cpuSeconds, coresUsed, cores, peakRssBytes.`;
+sequentialSeconds, speedup, cpuSeconds, coresUsed, cores, peakRssBytes, taskCostMs.`;
+
+/** The queue model starts a redis-server: say what to install before anything runs. */
+export function requireRedis(what: string): void {
+  if (findRedisServer() === undefined) {
+    throw new UsageError(`${what} needs redis-server, which is not on PATH; ${REDIS_HINT}`);
+  }
+}
 
 export function cpuSpecFrom(values: Record<string, string | boolean | undefined>): CpuSpec {
   const share = values.share === true;
@@ -75,6 +96,7 @@ export const cpuCommand: Command = {
       return 0;
     }
     const spec = cpuSpecFrom(values);
+    if (spec.model === 'queue') requireRedis('--model queue');
     const withBaseline = spec.model !== 'sequential' && values['skip-baseline'] !== true;
     const bar = new ProgressBar(`cpu ${spec.model}`);
     let baseline: Measurement<CpuOutcome> | undefined;
@@ -110,11 +132,12 @@ export const cpuCommand: Command = {
           coresUsed: run.coresUsed,
           cores: run.cores,
           peakRssBytes: run.peakRssBytes,
+          taskCostMs: run.outcome.taskCostMs ?? null,
         });
         return 0;
       }
-      const workers =
-        spec.model === 'thread' || spec.model === 'process' ? `, ${spec.workers} workers` : '';
+      const workers = usesWorkers(spec.model) ? `, ${spec.workers} workers` : '';
+      const cost = run.outcome.taskCostMs;
       write(
         [
           `${spec.model}${workers}: ${spec.batches} batches of ${spec.lookups} lookups in ${spec.size.toLocaleString('en')} numbers`,
@@ -123,6 +146,7 @@ export const cpuCommand: Command = {
           `cores used:   ${run.coresUsed.toFixed(2)} of ${run.cores} cores (${run.cpuSeconds.toFixed(2)} s of CPU)`,
           `peak memory:  ${formatBytes(run.peakRssBytes)} (whole process tree)`,
           `found:        ${run.outcome.count} of ${spec.batches * spec.lookups} lookups`,
+          `per task:     ${cost === undefined ? 'n/a' : `${formatTaskCost(cost)} (a batch of ${TASK_COST_BATCH} tiny tasks)`}`,
         ].join('\n'),
       );
       return 0;

@@ -1,16 +1,16 @@
 // A measured run: the parent forks this module, sends one ExperimentSpec, and samples
 // this process tree from outside while it runs.
-import { selfTreeCpuSeconds } from '../measure/proc.ts';
+import { treeCpuSeconds } from '../measure/proc.ts';
 import { prepareCpu } from './cpu-run.ts';
 import { prepareIo } from './io-run.ts';
-import type { ChildMessage, ExperimentOutcome, ExperimentSpec } from './spec.ts';
+import type { ChildMessage, ExperimentSpec, PreparedRun } from './spec.ts';
 import { prepareTask } from './task-run.ts';
 
 function send(message: ChildMessage): void {
   process.send?.(message);
 }
 
-async function prepare(spec: ExperimentSpec): Promise<() => Promise<ExperimentOutcome>> {
+async function prepare(spec: ExperimentSpec): Promise<PreparedRun> {
   let last = 0;
   const progress = (done: number, total: number): void => {
     const now = performance.now();
@@ -21,36 +21,54 @@ async function prepare(spec: ExperimentSpec): Promise<() => Promise<ExperimentOu
   };
   switch (spec.kind) {
     case 'cpu':
-      return prepareCpu(spec, progress);
+      return (await prepareCpu(spec, progress)) as PreparedRun;
     case 'io':
-      return prepareIo(spec, progress);
+      return { run: prepareIo(spec, progress) };
     case 'task':
-      return prepareTask(spec, progress);
+      return { run: await prepareTask(spec, progress) };
   }
 }
 
 let finished = false;
 // The parent went away (killed, or Ctrl-C): stop, taking the pool's workers with us.
+// process.exit runs the 'exit' hooks that kill a queue run's redis-server and worker.
 process.once('disconnect', () => {
   if (!finished) process.exit(1);
 });
+// Ctrl-C reaches the whole process group; without a handler Node would die of the signal
+// and skip those hooks.
+process.once('SIGINT', () => process.exit(130));
+process.once('SIGTERM', () => process.exit(143));
 
 process.once('message', async (spec: ExperimentSpec) => {
+  let prepared: PreparedRun | undefined;
+  let message: ChildMessage;
   try {
-    const run = await prepare(spec);
-    // The window covers the executor's whole life, workers' start-up and shutdown included:
-    // the pools have reaped their processes by then, so their CPU time is in cutime.
-    const cpuBefore = selfTreeCpuSeconds();
+    prepared = await prepare(spec);
+    send({ type: 'prepared' });
+    // The window covers a pool's whole life, workers' start-up and shutdown included (the
+    // pools have reaped their processes by then, so their CPU time is in cutime), and a
+    // queue's running redis-server and worker, which are read live from /proc.
+    const cpuBefore = treeCpuSeconds();
     const start = performance.now();
-    const outcome = await run();
+    let outcome = await prepared.run();
     const seconds = (performance.now() - start) / 1000;
-    const cpuSeconds = selfTreeCpuSeconds() - cpuBefore;
+    const cpuSeconds = treeCpuSeconds() - cpuBefore;
     const maxRssBytes = process.resourceUsage().maxRSS * 1024;
-    send({ type: 'result', outcome, seconds, cpuSeconds, maxRssBytes });
+    if (prepared.probe !== undefined) outcome = await prepared.probe(outcome);
+    message = { type: 'result', outcome, seconds, cpuSeconds, maxRssBytes };
   } catch (error) {
-    send({ type: 'error', message: error instanceof Error ? error.message : String(error) });
-  } finally {
-    finished = true;
-    process.disconnect();
+    message = { type: 'error', message: error instanceof Error ? error.message : String(error) };
   }
+  try {
+    await prepared?.close?.();
+  } catch (error) {
+    message = {
+      type: 'error',
+      message: `could not stop the run's services: ${error instanceof Error ? error.message : String(error)}`,
+    };
+  }
+  send(message);
+  finished = true;
+  process.disconnect();
 });

@@ -60,7 +60,9 @@ export async function runCpuMatrix(
       { kind: 'cpu', ...spec, model, workers: w ?? 1 },
       (d, t) => progress(label, (i + d / t) / runs.length),
     );
-    records.push({ ...base(m, 'cpu', model, w, label), count: m.outcome.count });
+    const record: RunRecord = { ...base(m, 'cpu', model, w, label), count: m.outcome.count };
+    if (m.outcome.taskCostMs !== undefined) record.taskCostMs = m.outcome.taskCostMs;
+    records.push(record);
   }
   addSpeedups(records);
   return records;

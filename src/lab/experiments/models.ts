@@ -12,8 +12,17 @@ export const CPU_MODELS = Object.freeze([
   'async-gather',
   'thread',
   'process',
+  'queue',
 ] as const);
 export type CpuModel = (typeof CPU_MODELS)[number];
+
+/**
+ * `concur compare`'s CPU models when none are named: queue is left out, since it needs
+ * a redis-server and its start-up adds seconds to a comparison meant to take half a minute.
+ */
+export const DEFAULT_CPU_MODELS: readonly CpuModel[] = Object.freeze(
+  CPU_MODELS.filter((m) => m !== 'queue'),
+);
 
 export const IO_MODELS = Object.freeze([
   'sequential',
@@ -30,7 +39,7 @@ export type TaskModel = (typeof TASK_MODELS)[number];
 
 /** Models whose speed depends on a worker count. */
 export function usesWorkers(model: string): boolean {
-  return model === 'thread' || model === 'process';
+  return model === 'thread' || model === 'process' || model === 'queue';
 }
 
 export interface ExecutorChoice {

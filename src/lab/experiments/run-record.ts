@@ -19,6 +19,8 @@ export interface RunRecord {
   peakRssBytes: number;
   /** cpu: lookups found; task: items. */
   count?: number;
+  /** cpu: milliseconds per tiny task on this model's executor (a batch submitted at once). */
+  taskCostMs?: number;
   /** io only. */
   idealSeconds?: number | null;
   bytes?: number;

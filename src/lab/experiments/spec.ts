@@ -37,6 +37,8 @@ export interface TaskSpec {
 export interface CpuOutcome {
   /** Lookups found, summed over batches: the same under every model. */
   count: number;
+  /** Milliseconds per tiny task on the same kind of executor, measured after the timed run. */
+  taskCostMs?: number;
 }
 
 export interface IoOutcome {
@@ -55,8 +57,20 @@ export interface TaskOutcome {
 
 export type ExperimentOutcome = CpuOutcome | IoOutcome | TaskOutcome;
 
+/** An experiment once its data (and any service it needs) is ready. */
+export interface PreparedRun<O extends ExperimentOutcome = ExperimentOutcome> {
+  /** The timed part. */
+  run(): Promise<O>;
+  /** After the timed part: measurements that must not count in its seconds. */
+  probe?(outcome: O): Promise<O>;
+  /** Stops what preparing started; called after a failed run too. */
+  close?(): Promise<void>;
+}
+
 /** Messages from the measured child. */
 export type ChildMessage =
+  /** Data ready and services started: the timed part begins. */
+  | { type: 'prepared' }
   | { type: 'progress'; done: number; total: number }
   | {
       type: 'result';

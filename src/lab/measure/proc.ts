@@ -20,6 +20,8 @@ interface ProcStat {
   /** cutime + cstime: CPU of children this process has waited for, in seconds. */
   childrenCpuSeconds: number;
   rssBytes: number;
+  /** Clock ticks after boot when it started: with the pid, names one process for good. */
+  startTicks: number;
 }
 
 function readStat(pid: number | 'self'): ProcStat | undefined {
@@ -38,6 +40,7 @@ function readStat(pid: number | 'self'): ProcStat | undefined {
     cpuSeconds: (num(14) + num(15)) / TICKS_PER_SECOND,
     childrenCpuSeconds: (num(16) + num(17)) / TICKS_PER_SECOND,
     rssBytes: num(24) * 4096,
+    startTicks: num(22),
   };
 }
 
@@ -53,16 +56,26 @@ export function selfTreeCpuSeconds(): number {
   return (usage.user + usage.system) / 1e6;
 }
 
+/**
+ * selfTreeCpuSeconds plus the CPU of descendants still running, such as a queue
+ * run's redis-server and worker: they are reaped only after the timed part.
+ */
+export function treeCpuSeconds(): number {
+  return hasProc ? treeUsage(process.pid).cpuSeconds : selfTreeCpuSeconds();
+}
+
 export interface TreeUsage {
   /** Resident memory of every process of the tree, in bytes. */
   rssBytes: number;
   /** CPU seconds of the tree so far: each process, all its threads and its reaped children. */
   cpuSeconds: number;
+  /** Every descendant of `root` (not root itself), pid to start time. */
+  descendants: Map<number, number>;
 }
 
 /** Memory and CPU of `root` and all its descendants (zeros if `root` is gone). */
 export function treeUsage(root: number): TreeUsage {
-  const usage = { rssBytes: 0, cpuSeconds: 0 };
+  const usage: TreeUsage = { rssBytes: 0, cpuSeconds: 0, descendants: new Map() };
   if (!hasProc) return usage;
   const children = new Map<number, number[]>();
   const stats = new Map<number, ProcStat>();
@@ -83,10 +96,28 @@ export function treeUsage(root: number): TreeUsage {
     if (stat !== undefined) {
       usage.rssBytes += stat.rssBytes;
       usage.cpuSeconds += stat.cpuSeconds + stat.childrenCpuSeconds;
+      if (pid !== root) usage.descendants.set(pid, stat.startTicks);
     }
     pending.push(...(children.get(pid) ?? []));
   }
   return usage;
+}
+
+/**
+ * SIGKILLs the processes of `known` (pid to start time) that still run, and returns
+ * their pids. The start time guards against a pid the system has since given to
+ * another process.
+ */
+export function killSurvivors(known: ReadonlyMap<number, number>): number[] {
+  const killed: number[] = [];
+  for (const [pid, startTicks] of known) {
+    if (readStat(pid)?.startTicks !== startTicks) continue;
+    try {
+      process.kill(pid, 'SIGKILL');
+      killed.push(pid);
+    } catch {}
+  }
+  return killed;
 }
 
 /** Busy and total jiffies of each CPU, from /proc/stat. */

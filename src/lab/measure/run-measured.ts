@@ -39,7 +39,10 @@ export function runMeasured<O extends ExperimentOutcome>(
   let result: Extract<ChildMessage, { type: 'result' }> | undefined;
   let failure: string | undefined;
   child.on('message', (message: ChildMessage) => {
-    if (message.type === 'progress') onProgress?.(message.done, message.total);
+    // A sample now records the services the run started (a queue's redis-server and
+    // worker) before anything can go wrong, so killLeftovers knows them.
+    if (message.type === 'prepared') sampler.sample();
+    else if (message.type === 'progress') onProgress?.(message.done, message.total);
     else if (message.type === 'result') {
       sampler.sample();
       result = message;
@@ -53,6 +56,7 @@ export function runMeasured<O extends ExperimentOutcome>(
     });
     child.once('exit', (code, signal) => {
       const { peakRssBytes, timeline } = sampler.stop();
+      sampler.killLeftovers();
       if (result === undefined) {
         reject(
           new RunFailedError(

@@ -1,4 +1,4 @@
-import { readCpuTimes, treeUsage } from './proc.ts';
+import { killSurvivors, readCpuTimes, treeUsage } from './proc.ts';
 
 /** One point of the Activity Monitor view: how busy each core was since the previous point. */
 export interface CoreSample {
@@ -30,6 +30,7 @@ export class TreeSampler {
   #peak = 0;
   #timeline: CoreSample[] = [];
   #first = true;
+  readonly #seen = new Map<number, number>();
 
   constructor(root: number, intervalMs = 100) {
     this.#root = root;
@@ -40,6 +41,7 @@ export class TreeSampler {
 
   sample(): void {
     const tree = treeUsage(this.#root);
+    for (const [pid, start] of tree.descendants) this.#seen.set(pid, start);
     this.#peak = Math.max(this.#peak, tree.rssBytes);
     const at = performance.now();
     const runCpu = tree.cpuSeconds;
@@ -64,5 +66,14 @@ export class TreeSampler {
   stop(): SamplerResult {
     clearInterval(this.#timer);
     return { peakRssBytes: this.#peak, timeline: this.#timeline };
+  }
+
+  /**
+   * Once the root has exited: kills every process the samples saw under it that still
+   * runs. A root killed outright (SIGKILL) cannot stop what it started, such as a queue
+   * run's redis-server and worker, which would otherwise run on as orphans.
+   */
+  killLeftovers(): number[] {
+    return killSurvivors(this.#seen);
   }
 }

@@ -21,3 +21,9 @@ export function formatRatio(ratio: number): string {
 export function storySeconds(seconds: number): string {
   return `---  ${seconds.toFixed(2)} seconds ---`;
 }
+
+/** A per-task cost in milliseconds: microseconds below one, so threads and Redis both read well. */
+export function formatTaskCost(ms: number): string {
+  if (ms < 0.01) return `${(ms * 1000).toFixed(1)} µs`;
+  return ms < 1 ? `${(ms * 1000).toFixed(0)} µs` : `${ms.toFixed(2)} ms`;
+}

@@ -1,5 +1,6 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { RunRecord } from '../experiments/run-record.ts';
+import { formatTaskCost } from '../render/format.ts';
 
 export interface ChartSpec {
   id: string;
@@ -20,8 +21,18 @@ const MODELS = [
   'async-limited',
   'thread',
   'process',
+  'queue',
 ];
-const PALETTE = ['#7f7f7f', '#4c78a8', '#72b7b2', '#e45756', '#54a24b', '#f58518', '#b279a2'];
+const PALETTE = [
+  '#7f7f7f',
+  '#4c78a8',
+  '#72b7b2',
+  '#e45756',
+  '#54a24b',
+  '#f58518',
+  '#b279a2',
+  '#9d755d',
+];
 function modelColor(runs: RunRecord[]) {
   const present = MODELS.filter((m) => runs.some((r) => r.model === m));
   return {
@@ -75,6 +86,52 @@ export function speedupChart(runs: RunRecord[], workload: string): ChartSpec {
             color: modelColor(runs),
             tooltip: [{ field: 'label' }, { field: 'speedup', format: '.2f' }],
           },
+        },
+      ],
+    },
+  };
+}
+
+export function taskCostChart(runs: RunRecord[]): ChartSpec {
+  const values = runs
+    .filter((r) => r.taskCostMs !== undefined)
+    .map((r) => ({
+      run: r.label,
+      model: r.model,
+      ms: Math.max(r.taskCostMs!, 1e-5),
+      text: formatTaskCost(r.taskCostMs!),
+    }));
+  // A log axis has no zero: bars start from a decade below the cheapest model.
+  const floor = 10 ** Math.floor(Math.log10(Math.min(1e-3, ...values.map((v) => v.ms)) / 2));
+  // A decade of room on the right for the longest bar's label.
+  const top = 10 ** Math.ceil(Math.log10(Math.max(1, ...values.map((v) => v.ms))) + 1);
+  const decades: number[] = [];
+  for (let d = floor; d <= top * 1.01; d *= 10) decades.push(d);
+  const x = {
+    field: 'ms',
+    type: 'quantitative' as const,
+    title: 'ms per task (log scale)',
+    scale: { type: 'log' as const, domain: [floor, top] },
+    axis: { values: decades, format: '~g' },
+  };
+  const y = { field: 'run', type: 'nominal', title: null, sort: null } as const;
+  return {
+    id: 'cpu-task-cost',
+    title: 'Cost per task',
+    caption:
+      'Milliseconds per task for a batch of tiny tasks submitted at once, on a log scale: what each task must outweigh for its model to pay off.',
+    spec: {
+      ...FONT,
+      width: 420,
+      data: { values },
+      layer: [
+        {
+          mark: 'bar',
+          encoding: { y, x, x2: { datum: floor }, color: modelColor(runs) },
+        },
+        {
+          mark: { type: 'text', align: 'left', dx: 4 },
+          encoding: { y, x, text: { field: 'text' } },
         },
       ],
     },

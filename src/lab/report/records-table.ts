@@ -1,5 +1,5 @@
 import type { RunRecord, Workload } from '../experiments/run-record.ts';
-import { formatBytes, formatRatio, formatSeconds } from '../render/format.ts';
+import { formatBytes, formatRatio, formatSeconds, formatTaskCost } from '../render/format.ts';
 
 /** The comparison table of one workload, shared by the terminal and the HTML report. */
 export function recordsTable(
@@ -14,7 +14,16 @@ export function recordsTable(
   switch (workload) {
     case 'cpu':
       return {
-        headers: ['model', 'workers', 'seconds', 'speedup', 'cores used', 'peak memory', 'found'],
+        headers: [
+          'model',
+          'workers',
+          'seconds',
+          'speedup',
+          'cores used',
+          'peak memory',
+          'found',
+          'per task',
+        ],
         rows: runs.map((r) => [
           r.model,
           String(r.workers ?? '-'),
@@ -22,6 +31,7 @@ export function recordsTable(
           speedup(r),
           ...common(r),
           String(r.count),
+          r.taskCostMs === undefined ? '-' : formatTaskCost(r.taskCostMs),
         ]),
       };
     case 'io':

@@ -1,5 +1,5 @@
 import type { RunRecord } from '../experiments/run-record.ts';
-import { formatSeconds } from '../render/format.ts';
+import { formatSeconds, formatTaskCost } from '../render/format.ts';
 
 function best(runs: RunRecord[], models: readonly string[]): RunRecord | undefined {
   return runs.filter((r) => models.includes(r.model)).sort((a, b) => a.seconds - b.seconds)[0];
@@ -42,7 +42,7 @@ function loadNote(runs: RunRecord[]): string | undefined {
 }
 
 /** A short verdict on the CPU-bound runs, computed from what was measured. */
-export function cpuVerdict(runs: RunRecord[]): string {
+export function cpuVerdict(runs: RunRecord[], batches?: number): string {
   const cores = runs[0]?.cores ?? 1;
   const fastest = best(
     runs,
@@ -80,6 +80,8 @@ export function cpuVerdict(runs: RunRecord[]): string {
         `More workers than cores did not help (${formatSeconds(over)} against ${formatSeconds(at)}).`,
       );
   }
+  const costs = taskCostSentence(runs, batches);
+  if (costs !== undefined) parts.push(costs);
   const note = loadNote(runs);
   if (note !== undefined) parts.push(note);
   const counts = new Set(runs.map((r) => r.count));
@@ -88,6 +90,48 @@ export function cpuVerdict(runs: RunRecord[]): string {
       ? `Every model found the same ${[...counts][0]} numbers.`
       : 'Models disagreed on the count: a bug.',
   );
+  return parts.join(' ');
+}
+
+/** The cheapest cost per task a model showed, in ms. */
+function taskCost(runs: RunRecord[], model: string): number | undefined {
+  const costs = runs.filter((r) => r.model === model && r.taskCostMs !== undefined);
+  return costs.length === 0 ? undefined : Math.min(...costs.map((r) => r.taskCostMs!));
+}
+
+/**
+ * What each model charges per task and, when the queue ran, what that means for task
+ * sizes. `batches` (search tasks per run) turns sequential seconds into one task's length.
+ */
+function taskCostSentence(runs: RunRecord[], batches: number | undefined): string | undefined {
+  const named = [
+    ['threads', 'thread'],
+    ['processes', 'process'],
+    ['Redis (queue)', 'queue'],
+  ] as const;
+  const listed = named.flatMap(([name, model]) => {
+    const ms = taskCost(runs, model);
+    return ms === undefined ? [] : [`${name} ${formatTaskCost(ms)}`];
+  });
+  if (listed.length === 0) return undefined;
+  const parts = [`Cost per task, for a batch of tiny tasks: ${listed.join(', ')}.`];
+  const queue = best(runs, ['queue']);
+  const queueCost = taskCost(runs, 'queue');
+  if (queue !== undefined && queueCost !== undefined) {
+    const thread = best(runs, ['thread']);
+    const sequential = runs.find((r) => r.model === 'sequential');
+    const taskLength =
+      sequential === undefined || batches === undefined
+        ? ''
+        : `, and each search task ran about ${formatSeconds(sequential.seconds / batches)} on one core`;
+    parts.push(
+      `Through Redis the search reached ${withWorkers(queue)}` +
+        `${thread === undefined ? '' : ` (threads ${withWorkers(thread)})`}: ` +
+        `each task carried its copy of the array through Redis${taskLength}. ` +
+        `A queue pays off for tasks far longer than its ${formatTaskCost(queueCost)} per task, ` +
+        'with small arguments, and when workers on other machines add cores.',
+    );
+  }
   return parts.join(' ');
 }
 

@@ -1,7 +1,8 @@
 import { LockNotHeldError } from '../errors.ts';
 import { ReleaseHandle } from '../release-handle.ts';
+import { runWith } from '../run-with.ts';
 import { parseWaitOptions, type SyncWaitOptions } from '../wait-options.ts';
-import { Permits, runWith } from './permits.ts';
+import { Permits } from './permits.ts';
 
 /**
  * A mutual-exclusion lock for coroutines on one event loop (asyncio.Lock).

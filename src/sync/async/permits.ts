@@ -39,15 +39,3 @@ export class Permits {
     if (!this.#waiters.resolveFirst(undefined)) this.#value++;
   }
 }
-
-export async function runWith<R>(
-  acquire: () => Promise<{ release(): void }>,
-  fn: () => R | PromiseLike<R>,
-): Promise<Awaited<R>> {
-  const held = await acquire();
-  try {
-    return await fn();
-  } finally {
-    held.release();
-  }
-}

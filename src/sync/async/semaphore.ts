@@ -1,8 +1,9 @@
 import { checkInteger } from '../../options/validate.ts';
 import { SemaphoreOverReleaseError } from '../errors.ts';
 import { ReleaseHandle } from '../release-handle.ts';
+import { runWith } from '../run-with.ts';
 import { parseWaitOptions, type SyncWaitOptions } from '../wait-options.ts';
-import { Permits, runWith } from './permits.ts';
+import { Permits } from './permits.ts';
 
 /**
  * A counting semaphore for coroutines on one event loop (asyncio.Semaphore): at most

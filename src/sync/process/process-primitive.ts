@@ -3,6 +3,7 @@ import { AbortError, DataCloneError, TimeoutError } from '../../errors/errors.ts
 import type { WireCodec, WireHost } from '../../runtime/wire.ts';
 import { AbandonedMutexError, LockNotHeldError } from '../errors.ts';
 import { ReleaseHandle } from '../release-handle.ts';
+import { runWith } from '../run-with.ts';
 import { parseWaitOptions, type SyncWaitOptions } from '../wait-options.ts';
 import { Broker, CHANNEL, PARENT, type Reply, type Request, registerBroker } from './broker.ts';
 
@@ -116,16 +117,8 @@ export abstract class ProcessPrimitive {
     this.#release(token);
   }
 
-  async runExclusive<R>(
-    fn: () => R | PromiseLike<R>,
-    options?: SyncWaitOptions,
-  ): Promise<Awaited<R>> {
-    const held = await this.acquire(options);
-    try {
-      return await fn();
-    } finally {
-      held.release();
-    }
+  runExclusive<R>(fn: () => R | PromiseLike<R>, options?: SyncWaitOptions): Promise<Awaited<R>> {
+    return runWith(() => this.acquire(options), fn);
   }
 
   #release(token: number): void {

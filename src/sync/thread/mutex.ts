@@ -1,6 +1,7 @@
 import { onWorkerExit, type WireTarget } from '../../runtime/wire.ts';
 import { AbandonedMutexError, BlockingCallError, LockNotHeldError } from '../errors.ts';
 import { ReleaseHandle } from '../release-handle.ts';
+import { runWith } from '../run-with.ts';
 import { travelsWith } from '../travels-with.ts';
 import { parseWaitOptions, type SyncWaitOptions } from '../wait-options.ts';
 import { abortError, asyncWait, blockingWait, deadlineOf, SELF, timeoutError } from './futex.ts';
@@ -124,16 +125,8 @@ export class ThreadMutex implements SharedPrimitive {
   }
 
   /** Runs `fn` holding the mutex (acquired without blocking) and frees it however `fn` ends. */
-  async runExclusive<R>(
-    fn: () => R | PromiseLike<R>,
-    options?: SyncWaitOptions,
-  ): Promise<Awaited<R>> {
-    const held = await this.acquire(options);
-    try {
-      return await fn();
-    } finally {
-      held.release();
-    }
+  runExclusive<R>(fn: () => R | PromiseLike<R>, options?: SyncWaitOptions): Promise<Awaited<R>> {
+    return runWith(() => this.acquire(options), fn);
   }
 
   #spin(): number {

@@ -1,5 +1,6 @@
 import { checkInteger } from '../../options/validate.ts';
 import { ReleaseHandle } from '../release-handle.ts';
+import { runWith } from '../run-with.ts';
 import { travelsWith } from '../travels-with.ts';
 import { parseWaitOptions, type SyncWaitOptions } from '../wait-options.ts';
 import { abortError, asyncWait, blockingWait, deadlineOf, timeoutError } from './futex.ts';
@@ -85,16 +86,8 @@ export class ThreadSemaphore implements SharedPrimitive {
     Atomics.notify(this.#view, VALUE, 1);
   }
 
-  async runExclusive<R>(
-    fn: () => R | PromiseLike<R>,
-    options?: SyncWaitOptions,
-  ): Promise<Awaited<R>> {
-    const held = await this.acquire(options);
-    try {
-      return await fn();
-    } finally {
-      held.release();
-    }
+  runExclusive<R>(fn: () => R | PromiseLike<R>, options?: SyncWaitOptions): Promise<Awaited<R>> {
+    return runWith(() => this.acquire(options), fn);
   }
 
   #handle(): ReleaseHandle {
