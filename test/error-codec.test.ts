@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { decodeError, encodeError } from '../src/errors/error-codec.ts';
-import { ConcurError, TimeoutError, WorkerCrashedError } from '../src/index.ts';
+import { decodeError, encodeError, isEncodedError } from '../src/errors/error-codec.ts';
+import { ConcurError, TaskNotFoundError, TimeoutError, WorkerCrashedError } from '../src/index.ts';
 
 const roundTrip = (error: unknown) => decodeError(structuredClone(encodeError(error)));
 
@@ -56,5 +56,102 @@ describe('error codec', () => {
     assert.ok(copy instanceof AggregateError);
     assert.equal(copy.errors.length, 2);
     assert.ok(copy.errors[1] instanceof RangeError);
+  });
+});
+
+/** Through JSON text, as errors travel through Redis. */
+const jsonRoundTrip = (error: unknown) => {
+  const parsed: unknown = JSON.parse(JSON.stringify(encodeError(error, 'json')));
+  assert.ok(isEncodedError(parsed));
+  return decodeError(parsed);
+};
+
+describe('error codec, JSON encoding', () => {
+  it('keeps a cause chain: classes, messages, stacks and codes at every level', () => {
+    const root = Object.assign(new Error('disk full'), { code: 'ENOSPC', errno: -28 });
+    const middle = new TypeError('write failed', { cause: root });
+    const top = Object.assign(new RangeError('save failed', { cause: middle }), { code: 'E_SAVE' });
+    const copy = jsonRoundTrip(top) as RangeError & { code: string };
+    assert.ok(copy instanceof RangeError);
+    assert.equal(copy.message, 'save failed');
+    assert.equal(copy.code, 'E_SAVE');
+    assert.equal(copy.stack, top.stack);
+    const second = copy.cause as TypeError;
+    assert.ok(second instanceof TypeError);
+    assert.equal(second.message, 'write failed');
+    const third = second.cause as Error & { code: string; errno: number };
+    assert.ok(third instanceof Error);
+    assert.equal(third.message, 'disk full');
+    assert.equal(third.code, 'ENOSPC');
+    assert.equal(third.errno, -28);
+    assert.equal(third.cause, undefined);
+  });
+
+  it('keeps AggregateError members, a concur error among them, and a non-Error member', () => {
+    const copy = jsonRoundTrip(
+      new AggregateError([new TimeoutError('slow', 5), 'plain', new SyntaxError('bad')], 'all', {
+        cause: 'why',
+      }),
+    ) as AggregateError;
+    assert.ok(copy instanceof AggregateError);
+    assert.equal(copy.message, 'all');
+    assert.equal(copy.cause, 'why');
+    assert.equal(copy.errors.length, 3);
+    assert.ok(copy.errors[0] instanceof TimeoutError);
+    assert.equal((copy.errors[0] as TimeoutError).code, 'CONCUR_ERR_TIMEOUT');
+    assert.equal(copy.errors[1], 'plain');
+    assert.ok(copy.errors[2] instanceof SyntaxError);
+  });
+
+  it('rebuilds a concur error from its code, and a plain code on a built-in', () => {
+    const concur = jsonRoundTrip(new TaskNotFoundError('gone'));
+    assert.ok(concur instanceof TaskNotFoundError);
+    assert.ok(concur instanceof ConcurError);
+    assert.equal((concur as TaskNotFoundError).message, 'gone');
+    const plain = jsonRoundTrip(Object.assign(new TypeError('x'), { code: 'E_X' }));
+    assert.ok(plain instanceof TypeError);
+    assert.equal((plain as TypeError & { code: string }).code, 'E_X');
+  });
+
+  it('brings an unknown class back as its nearest built-in, with its name and fields', () => {
+    class HttpError extends Error {
+      override name = 'HttpError';
+      status = 503;
+    }
+    class BadInput extends TypeError {
+      override name = 'BadInput';
+    }
+    const http = jsonRoundTrip(new HttpError('unavailable')) as Error & { status: number };
+    assert.equal(http.constructor, Error);
+    assert.equal(http.name, 'HttpError');
+    assert.equal(http.status, 503);
+    const bad = jsonRoundTrip(new BadInput('no')) as TypeError;
+    assert.ok(bad instanceof TypeError);
+    assert.equal(bad.name, 'BadInput');
+  });
+
+  it('turns what JSON cannot carry into text or leaves it out', () => {
+    const copy = jsonRoundTrip(
+      Object.assign(new Error('big', { cause: 10n }), { size: 10n, fn: () => 1, ok: [1] }),
+    ) as Error & Record<string, unknown>;
+    assert.equal(copy.cause, '10');
+    assert.equal('size' in copy, false);
+    assert.equal('fn' in copy, false);
+    assert.deepEqual(copy.ok, [1]);
+    assert.equal(jsonRoundTrip(10n), '10');
+    assert.equal(jsonRoundTrip(undefined), 'undefined');
+  });
+
+  it('ignores a __proto__ key smuggled into the JSON', () => {
+    const text = JSON.stringify(encodeError(new RangeError('x'), 'json')).replace(
+      '"props":{}',
+      '"props":{"__proto__":{"polluted":true},"code":"E_OK"}',
+    );
+    assert.match(text, /__proto__/);
+    const copy = decodeError(JSON.parse(text)) as RangeError & { code: string };
+    assert.ok(copy instanceof RangeError);
+    assert.equal(copy.code, 'E_OK');
+    assert.equal((copy as unknown as { polluted?: unknown }).polluted, undefined);
+    assert.equal(({} as { polluted?: unknown }).polluted, undefined);
   });
 });

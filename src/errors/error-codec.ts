@@ -5,6 +5,8 @@ import { BUILTIN_ERRORS, concurErrorClass } from './error-classes.ts';
  * keeps only the message and stack of built-in errors and drops `cause` and
  * custom properties (`code`, `statusCode`, ...). We keep all of them, and rebuild
  * built-in classes as themselves so `instanceof TypeError` still holds.
+ * The same records travel through Redis as JSON (`'json'` encoding): then only
+ * values JSON carries are kept as they are, the rest as their String().
  */
 export interface EncodedError {
   readonly __concurError: 1;
@@ -22,6 +24,12 @@ export interface EncodedThrown {
   readonly thrown: unknown;
 }
 
+/** 'clone': for postMessage (structured clone); 'json': for JSON.stringify. */
+export type ErrorEncoding = 'clone' | 'json';
+
+/** Causes and AggregateError members are followed this deep; deeper ones travel as strings. */
+const MAX_DEPTH = 8;
+
 function cloneable(value: unknown): boolean {
   if (value === null || typeof value !== 'object')
     return typeof value !== 'function' && typeof value !== 'symbol';
@@ -33,17 +41,38 @@ function cloneable(value: unknown): boolean {
   }
 }
 
-function encodeValue(value: unknown, depth: number): EncodedError | { thrown: unknown } {
-  if (value instanceof Error && depth < 8) return encodeErrorAt(value, depth);
-  return { thrown: cloneable(value) ? value : String(value) };
+function jsonSafe(value: unknown): boolean {
+  try {
+    return JSON.stringify(value) !== undefined;
+  } catch {
+    return false;
+  }
 }
 
-function encodeErrorAt(error: Error, depth: number): EncodedError {
+const KEEPS: Record<ErrorEncoding, (value: unknown) => boolean> = {
+  clone: cloneable,
+  json: jsonSafe,
+};
+
+function encodeValue(
+  value: unknown,
+  depth: number,
+  keeps: (value: unknown) => boolean,
+): EncodedError | { thrown: unknown } {
+  if (value instanceof Error && depth < MAX_DEPTH) return encodeErrorAt(value, depth, keeps);
+  return { thrown: keeps(value) ? value : String(value) };
+}
+
+function encodeErrorAt(
+  error: Error,
+  depth: number,
+  keeps: (value: unknown) => boolean,
+): EncodedError {
   const props: Record<string, unknown> = {};
   for (const key of Object.keys(error)) {
     if (key === 'cause' || key === 'errors') continue;
     const v = (error as unknown as Record<string, unknown>)[key];
-    if (cloneable(v)) props[key] = v;
+    if (keeps(v)) props[key] = v;
   }
   let ctor = 'Error';
   for (
@@ -61,22 +90,26 @@ function encodeErrorAt(error: Error, depth: number): EncodedError {
     -readonly [K in keyof EncodedError]: EncodedError[K];
   } = {
     __concurError: 1,
-    name: error.name,
+    name: String(error.name),
     ctor,
-    message: error.message,
-    stack: error.stack,
+    message: String(error.message),
+    stack: typeof error.stack === 'string' ? error.stack : undefined,
     props,
   };
-  if ('cause' in error) encoded.cause = encodeValue(error.cause, depth + 1);
+  if ('cause' in error) encoded.cause = encodeValue(error.cause, depth + 1, keeps);
   if (error instanceof AggregateError)
-    encoded.errors = error.errors.map((e) => encodeValue(e, depth + 1));
+    encoded.errors = error.errors.map((e) => encodeValue(e, depth + 1, keeps));
   return encoded;
 }
 
-/** Worker side: turns anything a task threw into a cloneable record. */
-export function encodeError(error: unknown): EncodedError | EncodedThrown {
-  if (error instanceof Error) return encodeErrorAt(error, 0);
-  return { __concurError: 2, thrown: cloneable(error) ? error : String(error) };
+/** Worker side: turns anything a task threw into a record that survives `encoding`. */
+export function encodeError(
+  error: unknown,
+  encoding: ErrorEncoding = 'clone',
+): EncodedError | EncodedThrown {
+  const keeps = KEEPS[encoding];
+  if (error instanceof Error) return encodeErrorAt(error, 0, keeps);
+  return { __concurError: 2, thrown: keeps(error) ? error : String(error) };
 }
 
 function decodeValue(value: EncodedError | { thrown: unknown }): unknown {
@@ -87,8 +120,8 @@ function decodeValue(value: EncodedError | { thrown: unknown }): unknown {
 export function decodeError(encoded: EncodedError | EncodedThrown): unknown {
   if (encoded.__concurError === 2) return encoded.thrown;
   let error: Error;
-  const code = encoded.props.code;
-  const concur = concurErrorClass(code);
+  const props = encoded.props ?? {};
+  const concur = concurErrorClass(props.code);
   if (concur !== undefined) {
     error = Object.create(concur.prototype) as Error;
     Object.defineProperty(error, Symbol.for('concur.error'), { value: true });
@@ -121,10 +154,20 @@ export function decodeError(encoded: EncodedError | EncodedThrown): unknown {
       configurable: true,
     });
   }
-  Object.assign(error, encoded.props);
+  // A record parsed from JSON can carry an own `__proto__` key: copying it by
+  // assignment would replace the error's prototype.
+  for (const key of Object.keys(props)) {
+    if (key !== '__proto__') (error as unknown as Record<string, unknown>)[key] = props[key];
+  }
   return error;
 }
 
+/** True for what encodeError returns (after a clone or a JSON round trip). */
 export function isEncodedError(value: unknown): value is EncodedError | EncodedThrown {
-  return value !== null && typeof value === 'object' && '__concurError' in value;
+  if (value === null || typeof value !== 'object') return false;
+  const tag = (value as { __concurError?: unknown }).__concurError;
+  if (tag === 2) return 'thrown' in value;
+  if (tag !== 1) return false;
+  const e = value as Partial<EncodedError>;
+  return typeof e.name === 'string' && typeof e.message === 'string' && typeof e.ctor === 'string';
 }

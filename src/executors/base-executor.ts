@@ -15,7 +15,7 @@ import {
   startFuture,
 } from '../future/future.ts';
 import { Job, JobMode, type JobSink, JobState } from '../job/job.ts';
-import { autoChunkSize } from '../map/chunk-size.ts';
+import { autoChunkSize, TARGET_CHUNK_MS } from '../map/chunk-size.ts';
 import { lazyMap, type MapScheduler } from '../map/lazy-map.ts';
 import {
   checkKnownKeys,
@@ -227,7 +227,18 @@ export abstract class BaseExecutor implements Executor, MapScheduler, Canceller 
   /** @internal Items per chunk for map's chunksize 'auto', from the time per item measured so far. */
   autoChunkSize(task: AnyTask, chunksSoFar: number, knownLength: number | undefined): number {
     const capacity = Number.isFinite(this.capacity) ? this.capacity : 1;
-    return autoChunkSize(this.#perItemMs.get(task), chunksSoFar, capacity, knownLength);
+    return autoChunkSize(
+      this.#perItemMs.get(task),
+      chunksSoFar,
+      capacity,
+      knownLength,
+      this.chunkTargetMs,
+    );
+  }
+
+  /** Milliseconds of work an automatic map chunk should carry: enough to hide the cost of one message. */
+  protected get chunkTargetMs(): number {
+    return TARGET_CHUNK_MS;
   }
 
   // ---- for schedulers ------------------------------------------------------------------

@@ -13,6 +13,7 @@ export function autoChunkSize(
   chunksSoFar: number,
   capacity: number,
   knownLength: number | undefined,
+  targetMs = TARGET_CHUNK_MS,
 ): number {
   let size: number;
   if (perItemMs === undefined) {
@@ -22,7 +23,7 @@ export function autoChunkSize(
         ? 1
         : Math.min(MAX_AUTO_CHUNK, 2 ** Math.min(12, chunksSoFar - capacity + 1));
   } else {
-    size = perItemMs <= 0 ? MAX_AUTO_CHUNK : Math.round(TARGET_CHUNK_MS / perItemMs);
+    size = perItemMs <= 0 ? MAX_AUTO_CHUNK : Math.round(targetMs / perItemMs);
   }
   if (knownLength !== undefined) {
     // Leave at least four chunks per worker so the last ones spread out.

@@ -1,8 +1,12 @@
-import type { JobMode } from '../job/job.ts';
-import type { TaskIdentity } from './task-identity.ts';
+import type { JobsOptions } from 'bullmq';
+import { DataCloneError } from '../errors/errors.ts';
+import { type Job, JobMode } from '../job/job.ts';
+import type { JobCodec } from './job-codec.ts';
+import type { QueueBackoff, ResolvedQueueOptions } from './queue-options.ts';
+import { type TaskIdentity, taskIdentity } from './task-identity.ts';
 
 /** Version of the job format below; a worker refuses jobs of another version. */
-export const JOB_FORMAT = 1;
+export const JOB_FORMAT = 2;
 
 /** What a concur job stores in BullMQ's `data`. */
 export interface QueueJobData {
@@ -14,6 +18,8 @@ export interface QueueJobData {
   readonly codec: string;
   /** The arguments (a call) or the items (a chunk), encoded by the codec. */
   readonly payload: string;
+  /** The submitting executor's id: a worker asks it on startChannel() before running the job. */
+  readonly from: string;
 }
 
 /** What a worker returns for a concur job (BullMQ's `returnvalue`). */
@@ -43,4 +49,56 @@ export function jobName(task: TaskIdentity): string {
 /** Channel on which executors ask workers to abort a running job. */
 export function abortChannel(prefix: string, queue: string): string {
   return `${prefix}:${queue}:concur-abort`;
+}
+
+/**
+ * Channel on which workers ask the executor `from` whether a job they took may
+ * start: the message is `<job id> <reply channel>`, the answer `<job id> 1|0`.
+ */
+export function startChannel(prefix: string, queue: string, from: string): string {
+  return `${prefix}:${queue}:concur-start:${from}`;
+}
+
+/** Channel on which one worker process hears the answers to its start requests. */
+export function replyChannel(prefix: string, queue: string, worker: string): string {
+  return `${prefix}:${queue}:concur-reply:${worker}`;
+}
+
+/** Set when executor `from` shuts down: a worker refuses its jobs at once instead of asking. */
+export function closedKey(prefix: string, queue: string, from: string): string {
+  return `${prefix}:${queue}:concur-closed:${from}`;
+}
+
+/** What a job stores for `job`; throws if its task has no identity or the codec refuses its payload. */
+export function encodeJobData(
+  job: Job,
+  codec: JobCodec,
+  tasksRoot: string | undefined,
+  from: string,
+): QueueJobData {
+  const task = taskIdentity(job.task, tasksRoot);
+  const payload = codec.encode(job.payload, job.mode === JobMode.Call ? 'args' : 'items');
+  if (typeof payload !== 'string') {
+    throw new DataCloneError(
+      `The codec \`${codec.name}\` returned ${typeof payload}, not a string`,
+    );
+  }
+  return { v: JOB_FORMAT, task, mode: job.mode, codec: codec.name, payload, from };
+}
+
+/** BullMQ options of a job: its id, attempts and backoff, and when Redis forgets it. */
+export function jobOptions(
+  id: string,
+  attempts: number,
+  backoff: QueueBackoff,
+  options: Pick<ResolvedQueueOptions, 'removeCompletedAfterMs' | 'removeFailedAfterMs'>,
+): JobsOptions {
+  const opts: JobsOptions = {
+    jobId: id,
+    attempts,
+    removeOnComplete: { age: Math.ceil(options.removeCompletedAfterMs / 1000) },
+    removeOnFail: { age: Math.ceil(options.removeFailedAfterMs / 1000) },
+  };
+  if (attempts > 1) opts.backoff = { type: backoff.type, delay: backoff.delayMs };
+  return opts;
 }

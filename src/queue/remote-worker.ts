@@ -1,7 +1,7 @@
 import { availableParallelism, hostname } from 'node:os';
 import { type Job as BullJob, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
-import { AbortError, DataCloneError, TaskNotFoundError } from '../errors/errors.ts';
+import { AbortError, CancelledError, DataCloneError, TaskNotFoundError } from '../errors/errors.ts';
 import type { Executor } from '../executors/executor.ts';
 import { JobMode } from '../job/job.ts';
 import {
@@ -15,10 +15,18 @@ import type { AnyTask } from '../task/task.ts';
 import { describeConnection, parseConnection, type QueueConnection } from './connection.ts';
 import { toBullError } from './error-codec.ts';
 import { isJobCodec, type JobCodec, jsonCodec } from './job-codec.ts';
-import { abortChannel, JOB_FORMAT, type QueueJobData, type QueueJobResult } from './job-data.ts';
+import {
+  abortChannel,
+  JOB_FORMAT,
+  type QueueJobData,
+  type QueueJobResult,
+  replyChannel,
+} from './job-data.ts';
 import { createLocalExecutor, type LocalModel } from './local-executor.ts';
 import { checkQueueName } from './queue-options.ts';
+import { START_ANSWER_MS, StartRequests } from './start-requests.ts';
 import { TaskResolver } from './task-identity.ts';
+import { within } from './within.ts';
 
 export interface QueueWorkerOptions {
   /** Redis, as for QueueExecutor. */
@@ -88,22 +96,6 @@ const ABORTS_REMEMBERED = 10_000;
 /** Longest wait for one Redis step of close() (hand back, disconnect) when Redis does not answer. */
 const REDIS_STEP_MS = 2000;
 
-/** Resolves true if `promise` settled within `ms`, false otherwise (without cancelling it). */
-async function within(promise: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const settled = await Promise.race([
-    promise.then(
-      () => true,
-      () => true,
-    ),
-    new Promise<false>((resolve) => {
-      timer = setTimeout(() => resolve(false), ms);
-    }),
-  ]);
-  clearTimeout(timer);
-  return settled;
-}
-
 /** Thrown inside the processor for jobs no retry can fix. */
 class FinalFailure {
   constructor(readonly error: unknown) {}
@@ -160,16 +152,30 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<Queue
   const active = new Map<string, { job: BullJob; token: string | undefined }>();
   let idleWaiters: (() => void)[] = [];
   const aborted = new Set<string>();
+  const publisher = new Redis({ ...redis, connectionName: `concur:worker-start:${queueName}` });
+  publisher.on('error', () => {});
+  const workerId = `${hostname()}-${process.pid.toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
+  const requests = new StartRequests(
+    publisher,
+    prefix,
+    queueName,
+    replyChannel(prefix, queueName, workerId),
+  );
   const idle = (): Promise<void> =>
     active.size === 0 ? Promise.resolve() : new Promise((resolve) => idleWaiters.push(resolve));
 
   const runChunk = async (task: AnyTask, mode: JobMode, items: unknown[], signal: AbortSignal) => {
     const values: unknown[] = [];
+    // The executor already sized the chunk and its items are all here: a pool gets four
+    // pieces per slot at once rather than 'auto' starting again from one item. (The async
+    // model keeps 'auto', which gives an async task's items one slot each, to overlap.)
+    const chunksize =
+      model === 'async' ? 'auto' : Math.max(1, Math.ceil(items.length / (capacity * 4)));
     try {
       const results =
         mode === JobMode.StarmapChunk
-          ? local.starmap(task, items as unknown[][], { signal })
-          : local.map(task, items, { signal });
+          ? local.starmap(task, items as unknown[][], { signal, chunksize })
+          : local.map(task, items, { signal, chunksize });
       for await (const value of results) values.push(value);
     } catch (error) {
       throw { chunkError: error, values };
@@ -186,13 +192,18 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<Queue
     const abort = signal ?? new AbortController().signal;
     active.set(job.id!, { job, token });
     counts.running++;
+    let refused = false;
     try {
       if (aborted.has(job.id!)) {
         throw new FinalFailure(
           new AbortError('The task was cancelled or aborted by its submitter before it started'),
         );
       }
-      if (data?.v !== JOB_FORMAT || typeof data.payload !== 'string') {
+      if (
+        data?.v !== JOB_FORMAT ||
+        typeof data.payload !== 'string' ||
+        typeof data.from !== 'string'
+      ) {
         throw new FinalFailure(
           new TaskNotFoundError(
             `Job ${job.id} is not a concur job of format ${JOB_FORMAT}; is another program using queue ${queueName}?`,
@@ -214,6 +225,20 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<Queue
       } catch (error) {
         throw new FinalFailure(error);
       }
+      // Only the submitting executor knows whether the job was cancelled meanwhile.
+      const answer = await requests.ask(job.id!, data.from);
+      if (answer === 'no') {
+        refused = true;
+        throw new FinalFailure(new CancelledError('The task was cancelled before it started'));
+      }
+      if (answer === 'silent') {
+        throw new FinalFailure(
+          new AbortError(
+            `The executor that submitted job ${job.id} did not answer within ${START_ANSWER_MS} ms; it has stopped, so the job is dropped`,
+          ),
+        );
+      }
+      if (answer === 'closed') throw new AbortError('The worker stopped before the job started');
       let result: unknown;
       const began = performance.now();
       if (data.mode === JobMode.Call) {
@@ -247,7 +272,7 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<Queue
         throw new FinalFailure(error);
       }
     } catch (error) {
-      counts.failed++;
+      if (!refused) counts.failed++;
       if (error instanceof FinalFailure) throw toBullError(error.error, {}, true);
       throw error;
     } finally {
@@ -288,8 +313,13 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<Queue
   const subscriber = new Redis({ ...redis, connectionName: `concur:worker-abort:${queueName}` });
   subscriber.on('error', () => {});
   const channel = abortChannel(prefix, queueName);
-  void subscriber.subscribe(channel).catch(() => {});
-  subscriber.on('message', (_channel: string, id: string) => {
+  const subscribed = subscriber.subscribe(channel, requests.replyChannel);
+  subscribed.catch(() => {});
+  subscriber.on('message', (from: string, id: string) => {
+    if (from === requests.replyChannel) {
+      requests.answer(id);
+      return;
+    }
     // The abort can arrive before the job reaches this worker's processor: remember it.
     aborted.add(id);
     if (aborted.size > ABORTS_REMEMBERED) aborted.delete(aborted.values().next().value!);
@@ -307,7 +337,7 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<Queue
     timer.unref();
   }
 
-  const ready = worker.waitUntilReady().then(() => {
+  const ready = Promise.all([worker.waitUntilReady(), subscribed]).then(() => {
     log(
       `concur worker: queue ${queueName} on ${describeConnection(redis)}, tasks from ${resolver.root}, ` +
         `${model} model, ${model === 'async' ? '' : `${workers} workers x `}${concurrency} at once; ready (pid ${process.pid})`,
@@ -341,7 +371,9 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<Queue
         );
       }
       await within(local.shutdown({ wait: finished, cancelPending: true }), graceMs);
+      requests.close();
       subscriber.disconnect();
+      publisher.disconnect();
       log(`concur worker: stopped; ${counts.completed} done, ${counts.failed} failed`);
     })();
     return closing;

@@ -8,7 +8,7 @@ import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { DataCloneError, InvalidArgumentError, TaskNotFoundError } from '../../src/index.ts';
 import { parseConnection } from '../../src/queue/connection.ts';
-import { deserializeError, serializeError } from '../../src/queue/error-codec.ts';
+import { fromBullFailure, toBullError } from '../../src/queue/error-codec.ts';
 import { QueueExecutor } from '../../src/queue/index.ts';
 import { jsonCodec, v8Codec } from '../../src/queue/job-codec.ts';
 import { TaskResolver, taskIdentity } from '../../src/queue/task-identity.ts';
@@ -80,6 +80,13 @@ describe('v8 codec', () => {
   });
 });
 
+/** What BullMQ stores of an error a worker throws (its stack, as text), read back. */
+function throughBull(error: unknown, extra?: Record<string, unknown>, final?: boolean) {
+  const thrown = toBullError(error, extra, final);
+  const stored: string[] = JSON.parse(JSON.stringify([thrown.stack]));
+  return { thrown, back: fromBullFailure(stored, thrown.message) };
+}
+
 describe('errors across the queue', () => {
   test('built-in classes, code, custom properties and cause come back', () => {
     const cause = new TypeError('inner');
@@ -87,14 +94,31 @@ describe('errors across the queue', () => {
       code: 'E_X',
       detail: { n: 1 },
     });
-    const back = deserializeError(JSON.parse(JSON.stringify(serializeError(error))));
-    assert.ok(back instanceof RangeError);
-    assert.equal(back.message, 'outer');
-    assert.equal((back as unknown as { code: string }).code, 'E_X');
-    assert.deepEqual((back as unknown as { detail: unknown }).detail, { n: 1 });
-    assert.ok(back.cause instanceof TypeError);
-    const concur = deserializeError(serializeError(new TaskNotFoundError('gone')));
-    assert.ok(concur instanceof TaskNotFoundError);
+    const { thrown, back } = throughBull(error, { index: 3 });
+    assert.equal(thrown.name, 'RangeError', 'dashboards see the class');
+    assert.ok(thrown.stack?.startsWith(error.stack!), 'and the original stack');
+    assert.deepEqual(back.extra, { index: 3 });
+    const copy = back.error as RangeError;
+    assert.ok(copy instanceof RangeError);
+    assert.equal(copy.message, 'outer');
+    assert.equal(copy.stack, error.stack);
+    assert.equal((copy as unknown as { code: string }).code, 'E_X');
+    assert.deepEqual((copy as unknown as { detail: unknown }).detail, { n: 1 });
+    assert.ok(copy.cause instanceof TypeError);
+    assert.ok(throughBull(new TaskNotFoundError('gone')).back.error instanceof TaskNotFoundError);
+  });
+
+  test('final errors stop retries; a non-Error throw and a foreign stack still come back', () => {
+    assert.equal(throughBull(new Error('no'), {}, true).thrown.name, 'UnrecoverableError');
+    const { thrown, back } = throughBull('a string');
+    assert.match(thrown.message, /A non-Error value was thrown: a string/);
+    assert.equal(back.error, 'a string', 'the thrown value itself, as the pools give it');
+    const foreign = fromBullFailure(['Error: boom\n    at somewhere'], 'boom');
+    assert.ok(foreign.error instanceof Error);
+    assert.equal((foreign.error as Error).message, 'boom');
+    assert.equal((foreign.error as Error).stack, 'Error: boom\n    at somewhere');
+    const garbled = fromBullFailure([`x\n--concur-error-json--\n{"error":{"nope":1}}`], 'why');
+    assert.equal((garbled.error as Error).message, 'why');
   });
 });
 

@@ -14,6 +14,15 @@ export interface ExecutorTraits {
   capacity: number;
   /** Pools stop a running task by stopping its worker; in-process executors abort its signal. */
   runtime: 'in-process' | 'pool';
+  /**
+   * Items in the memory test's long map. @default 1_000_000
+   * An executor that copies every item through another server (the queue: submitter,
+   * Redis, worker, the worker's thread) may use fewer, as long as a map that read its
+   * whole input up front still breaks the test's bounds: from 250,000 items of 200
+   * characters it would retain ~65 MB of heap (limit 40 MB) and read 250,000 items
+   * ahead (limit 16,385).
+   */
+  longMapItems?: number;
 }
 
 export interface SuiteContext extends ExecutorTraits {
