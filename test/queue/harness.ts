@@ -3,13 +3,43 @@ import { once } from 'node:events';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { after, before } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { startLocalRedis } from '../../src/queue/local-redis.ts';
+import { type LocalRedis, startLocalRedis } from '../../src/queue/local-redis.ts';
 
 export const TASKS = fileURLToPath(new URL('../fixtures/queue/tasks.ts', import.meta.url));
 const CLI = fileURLToPath(new URL('../../src/queue/worker-cli.ts', import.meta.url));
 
 export { startLocalRedis };
+
+/**
+ * One redis-server for the calling test file: started before its first test and stopped
+ * after its last. Read its `url` and `port` inside tests and hooks.
+ */
+export function redisForThisFile(): LocalRedis {
+  let server: LocalRedis | undefined;
+  before(async () => {
+    server = await startLocalRedis();
+  });
+  after(async () => {
+    await server?.stop();
+  });
+  const current = (): LocalRedis => {
+    if (server === undefined)
+      throw new Error('redis-server is not started yet: use it inside a test or hook');
+    return server;
+  };
+  return {
+    get port() {
+      return current().port;
+    },
+    get url() {
+      return current().url;
+    },
+    stop: () => current().stop(),
+    restart: () => current().restart(),
+  };
+}
 
 let queueCount = 0;
 /** A queue name no other test uses. */

@@ -3,31 +3,24 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { CancelledError, type Future } from '../../src/index.ts';
 import { QueueExecutor } from '../../src/queue/index.ts';
 import { closedKey, JOB_FORMAT, type QueueJobData } from '../../src/queue/job-data.ts';
-import type { LocalRedis } from '../../src/queue/local-redis.ts';
 import { taskIdentity } from '../../src/queue/task-identity.ts';
 import { markRan } from '../fixtures/queue/tasks.ts';
 import {
   freshQueue,
-  startLocalRedis,
+  redisForThisFile,
   startWorker,
   tempDir,
   until,
   type WorkerProcess,
 } from './harness.ts';
 
-let redis: LocalRedis;
-before(async () => {
-  redis = await startLocalRedis();
-});
-after(async () => {
-  await redis.stop();
-});
+const redis = redisForThisFile();
 
 const ROUNDS = 6;
 const PER_ROUND = 80;

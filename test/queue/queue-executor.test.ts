@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import {
   asCompleted,
   CancelledError,
@@ -14,7 +14,6 @@ import {
   wait,
 } from '../../src/index.ts';
 import { QueueExecutor } from '../../src/queue/index.ts';
-import type { LocalRedis } from '../../src/queue/local-redis.ts';
 import { outside } from '../fixtures/queue/outside.ts';
 import {
   add,
@@ -28,19 +27,13 @@ import {
 } from '../fixtures/queue/tasks.ts';
 import {
   freshQueue,
-  startLocalRedis,
+  redisForThisFile,
   startWorker,
   tempDir,
   type WorkerProcess,
 } from './harness.ts';
 
-let redis: LocalRedis;
-before(async () => {
-  redis = await startLocalRedis();
-});
-after(async () => {
-  await redis.stop();
-});
+const redis = redisForThisFile();
 
 interface Cluster {
   executor: QueueExecutor;

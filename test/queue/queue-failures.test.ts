@@ -2,28 +2,21 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { Queue } from 'bullmq';
 import { CancelledError } from '../../src/index.ts';
 import { QueueExecutor } from '../../src/queue/index.ts';
-import type { LocalRedis } from '../../src/queue/local-redis.ts';
 import { add, flaky, markThenSleep, sleep, waitForFile } from '../fixtures/queue/tasks.ts';
 import {
   freshQueue,
-  startLocalRedis,
+  redisForThisFile,
   startWorker,
   tempDir,
   until,
   type WorkerProcess,
 } from './harness.ts';
 
-let redis: LocalRedis;
-before(async () => {
-  redis = await startLocalRedis();
-});
-after(async () => {
-  await redis.stop();
-});
+const redis = redisForThisFile();
 
 const lines = (file: string): string[] =>
   existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : [];
