@@ -17,6 +17,8 @@ export interface WorkerTransport {
   post(message: FromWorker): void;
   /** Records that `count` jobs have started, where the parent can read it even if we die next. */
   markStarted(count: number): void;
+  /** Every job sent so far has been answered. */
+  idle?(): void;
 }
 
 type Loaded = AnyTask | { failed: unknown };
@@ -153,6 +155,12 @@ export class WorkerLoop implements WireHost {
       this.#head = 0;
     }
     this.#flush();
+    if (this.idle) this.#transport.idle?.();
+  }
+
+  /** No job running or waiting here. */
+  get idle(): boolean {
+    return this.#running === 0 && this.#head === this.#jobs.length;
   }
 
   #run(id: number, task: AnyTask, mode: JobMode, payload: unknown[]): void {
@@ -191,6 +199,7 @@ export class WorkerLoop implements WireHost {
       queueMicrotask(() => {
         this.#flushQueued = false;
         this.#flush();
+        if (this.idle) this.#transport.idle?.();
       });
     }
   }
