@@ -5,25 +5,9 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
+import type { RunRecord as Run } from '../../src/lab/experiments/run-record.ts';
 import { runCli, runJson } from './run-cli.ts';
 
-interface Run {
-  workload: string;
-  model: string;
-  workers: number | null;
-  label: string;
-  seconds: number;
-  speedup: number | null;
-  cpuSeconds: number;
-  coresUsed: number;
-  cores: number;
-  peakRssBytes: number;
-  count?: number;
-  idealSeconds?: number;
-  bytes?: number;
-  expectedBytes?: number;
-  errors?: number;
-}
 interface CompareJson {
   command: string;
   report: string;

@@ -154,8 +154,7 @@ export class WorkerLoop implements WireHost {
       this.#jobs = [];
       this.#head = 0;
     }
-    this.#flush();
-    if (this.idle) this.#transport.idle?.();
+    this.#flushThenIdle();
   }
 
   /** No job running or waiting here. */
@@ -198,10 +197,15 @@ export class WorkerLoop implements WireHost {
       this.#flushQueued = true;
       queueMicrotask(() => {
         this.#flushQueued = false;
-        this.#flush();
-        if (this.idle) this.#transport.idle?.();
+        this.#flushThenIdle();
       });
     }
+  }
+
+  /** Sends the results so far; if nothing is left to run, tells the transport (thread workers poll then). */
+  #flushThenIdle(): void {
+    this.#flush();
+    if (this.idle) this.#transport.idle?.();
   }
 
   #push(id: number, status: number, value: unknown, runMs: number): void {
