@@ -33,7 +33,7 @@ describe('ProcessLock in a ProcessPoolExecutor', () => {
     const file = join(dir, 'appends.txt');
     const tags = ['a', 'b', 'c', 'd'];
     const pids = await Promise.all(
-      tags.map((tag) => pool.submit(appendLines, lock, file, tag, 25)),
+      tags.map((tag) => pool.submit(appendLines, lock, file, tag, 25, join(dir, 'meet.txt'))),
     );
     const lines = readFileSync(file, 'utf8').split('\n').slice(0, -1);
     assert.equal(lines.length, 100);
