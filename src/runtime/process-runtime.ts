@@ -1,8 +1,9 @@
 import type { ChildProcess, ForkOptions } from 'node:child_process';
 import { createRequire } from 'node:module';
-import type { Readable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import type { ToWorker, WorkerSetup } from './protocol.ts';
+import { FrameKind, FrameReader, frame } from './pipe-frames.ts';
+import type { FromWorker, ToWorker, WorkerSetup } from './protocol.ts';
 import { entryUrl, type RuntimeAdapter, type WorkerEvents, type WorkerHandle } from './runtime.ts';
 
 const ENTRY = fileURLToPath(entryUrl(import.meta.url, 'process-entry'));
@@ -10,10 +11,11 @@ const ENTRY = fileURLToPath(entryUrl(import.meta.url, 'process-entry'));
 // Loaded on the first fork: node:child_process brings node:net and streams with it, about
 // 7 ms of every import of concur (and of every worker thread's start) that never forks.
 let childProcess: typeof import('node:child_process') | undefined;
+let v8: typeof import('node:v8') | undefined;
 function fork(modulePath: string, args: string[], options: ForkOptions): ChildProcess {
-  childProcess ??= createRequire(import.meta.url)(
-    'node:child_process',
-  ) as typeof import('node:child_process');
+  const require = createRequire(import.meta.url);
+  childProcess ??= require('node:child_process') as typeof import('node:child_process');
+  v8 ??= require('node:v8') as typeof import('node:v8');
   return childProcess.fork(modulePath, args, options);
 }
 
@@ -24,49 +26,54 @@ export interface ProcessRuntimeOptions {
 
 type Refable = { ref?: () => void; unref?: () => void };
 
+/** The child's end of each pipe (see process-entry.ts). */
+export const ProcessFd = Object.freeze({ FromChild: 3, ToChild: 4 } as const);
+
 class ProcessHandle implements WorkerHandle {
   readonly runtime = 'process' as const;
   readonly id: number;
   readonly #child: ChildProcess;
-  readonly #progressPipe: Readable;
+  readonly #fromChild: Readable;
+  readonly #toChild: Writable;
+  readonly #reader: FrameReader;
   #started = 0;
-  #partial: Buffer | undefined;
+  #open = true;
   readonly #events: WorkerEvents;
 
   constructor(setup: WorkerSetup, events: WorkerEvents, options: ProcessRuntimeOptions) {
     this.#events = events;
-    // fd 3 is a pipe on which the child writes, synchronously, how many jobs it has started;
-    // it survives the child's sudden death, so we know which jobs never began.
+    // Jobs and results go over two pipes of our own (pipe-frames.ts), not the IPC channel:
+    // the child writes to fd 3 synchronously, so whatever it wrote before a sudden death
+    // (results, the count of jobs started) still arrives, before 'close'; it reads fd 4
+    // synchronously while it polls between tasks. The IPC channel only tells it we are gone.
     this.#child = fork(ENTRY, [], {
-      serialization: 'advanced',
       execArgv: options.execArgv ?? process.execArgv,
       env: options.env ?? process.env,
-      stdio: ['inherit', 'inherit', 'inherit', 'pipe', 'ipc'],
+      stdio: ['inherit', 'inherit', 'inherit', 'pipe', 'pipe', 'ipc'],
     });
     this.id = this.#child.pid ?? -1;
-    this.#progressPipe = this.#child.stdio[3] as Readable;
-    this.#progressPipe.on('data', (chunk: Buffer) => this.#onProgress(chunk));
-    this.#child.on('message', events.message as (m: unknown) => void);
+    this.#fromChild = this.#child.stdio[ProcessFd.FromChild] as Readable;
+    this.#toChild = this.#child.stdio[ProcessFd.ToChild] as Writable;
+    this.#reader = new FrameReader((kind, body) => this.#onFrame(kind, body));
+    this.#fromChild.on('data', (chunk: Buffer) => this.#reader.push(chunk));
+    // A child that dies while we write finds the pipe closed; 'close' tells the pool.
+    this.#toChild.on('error', () => {});
     this.#child.on('error', events.error);
-    // 'close' (not 'exit') fires once stdio is drained, so the progress count is final.
-    this.#child.on('close', (code, signal) => events.exit(code, signal));
-    this.#child.send({ setup });
+    // 'close' (not 'exit') fires once stdio is drained, so every frame has been read.
+    this.#child.on('close', (code, signal) => {
+      this.#open = false;
+      events.exit(code, signal);
+    });
+    this.#write({ setup });
   }
 
-  // Frames on the progress pipe: a non-negative int32 is the count of jobs started; a
-  // negative one is the length of a JSON record of the uncaught error that follows.
-  #onProgress(chunk: Buffer): void {
-    let data = this.#partial === undefined ? chunk : Buffer.concat([this.#partial, chunk]);
-    let at = 0;
-    while (data.length - at >= 4) {
-      const value = data.readInt32LE(at);
-      if (value >= 0) {
-        this.#started = value;
-        at += 4;
-        continue;
-      }
-      if (data.length - at - 4 < -value) break;
-      const record = JSON.parse(data.toString('utf8', at + 4, at + 4 - value)) as {
+  #onFrame(kind: number, body: Buffer): void {
+    if (kind === FrameKind.Message) {
+      this.#events.message(v8!.deserialize(body) as FromWorker);
+    } else if (kind === FrameKind.Started) {
+      this.#started = body.readInt32LE(0);
+    } else if (kind === FrameKind.Fatal) {
+      const record = JSON.parse(body.toString('utf8')) as {
         name: string;
         message: string;
         stack?: string;
@@ -75,14 +82,17 @@ class ProcessHandle implements WorkerHandle {
       error.name = record.name;
       if (record.stack !== undefined) error.stack = record.stack;
       this.#events.error(error);
-      at += 4 - value;
     }
-    data = data.subarray(at);
-    this.#partial = data.length > 0 ? data : undefined;
+  }
+
+  #write(message: ToWorker | { setup: WorkerSetup }): void {
+    // serialize() throws here, in the caller, on a value it cannot clone.
+    const bytes = frame(FrameKind.Message, v8!.serialize(message));
+    if (this.#open && this.#toChild.writable) this.#toChild.write(bytes);
   }
 
   send(message: ToWorker): void {
-    if (this.#child.connected) this.#child.send(message);
+    this.#write(message);
   }
 
   startedCount(): number {
@@ -90,7 +100,7 @@ class ProcessHandle implements WorkerHandle {
   }
 
   stop(): void {
-    if (this.#child.connected) this.#child.send({ x: 1 });
+    this.#write({ x: 1 });
   }
 
   kill(): void {
@@ -99,14 +109,18 @@ class ProcessHandle implements WorkerHandle {
 
   ref(): void {
     this.#child.ref();
-    (this.#child.channel as Refable | undefined)?.ref?.();
-    (this.#progressPipe as Refable).ref?.();
+    for (const handle of this.#handles()) handle.ref?.();
   }
 
   unref(): void {
     this.#child.unref();
-    (this.#child.channel as Refable | undefined)?.unref?.();
-    (this.#progressPipe as Refable).unref?.();
+    for (const handle of this.#handles()) handle.unref?.();
+  }
+
+  #handles(): Refable[] {
+    const handles: Refable[] = [this.#fromChild as Refable, this.#toChild as Refable];
+    if (this.#child.channel) handles.push(this.#child.channel as Refable);
+    return handles;
   }
 }
 
