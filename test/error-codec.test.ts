@@ -130,6 +130,14 @@ describe('error codec, JSON encoding', () => {
     assert.equal(bad.name, 'BadInput');
   });
 
+  it('passes non-Error throws through JSON, undefined and null included', () => {
+    assert.equal(jsonRoundTrip(undefined), undefined);
+    assert.equal(jsonRoundTrip(null), null);
+    assert.equal(jsonRoundTrip('text'), 'text');
+    assert.deepEqual(jsonRoundTrip({ code: 7 }), { code: 7 });
+    assert.equal(jsonRoundTrip(10n), '10');
+  });
+
   it('turns what JSON cannot carry into text or leaves it out', () => {
     const copy = jsonRoundTrip(
       Object.assign(new Error('big', { cause: 10n }), { size: 10n, fn: () => 1, ok: [1] }),
@@ -138,8 +146,6 @@ describe('error codec, JSON encoding', () => {
     assert.equal('size' in copy, false);
     assert.equal('fn' in copy, false);
     assert.deepEqual(copy.ok, [1]);
-    assert.equal(jsonRoundTrip(10n), '10');
-    assert.equal(jsonRoundTrip(undefined), 'undefined');
   });
 
   it('ignores a __proto__ key smuggled into the JSON', () => {

@@ -109,7 +109,8 @@ export function encodeError(
 ): EncodedError | EncodedThrown {
   const keeps = KEEPS[encoding];
   if (error instanceof Error) return encodeErrorAt(error, 0, keeps);
-  return { __concurError: 2, thrown: keeps(error) ? error : String(error) };
+  // A thrown undefined stays undefined: JSON drops the key, and decoding reads it back as such.
+  return { __concurError: 2, thrown: error === undefined || keeps(error) ? error : String(error) };
 }
 
 function decodeValue(value: EncodedError | { thrown: unknown }): unknown {
@@ -166,7 +167,8 @@ export function decodeError(encoded: EncodedError | EncodedThrown): unknown {
 export function isEncodedError(value: unknown): value is EncodedError | EncodedThrown {
   if (value === null || typeof value !== 'object') return false;
   const tag = (value as { __concurError?: unknown }).__concurError;
-  if (tag === 2) return 'thrown' in value;
+  // Without `thrown`: undefined was thrown, and JSON dropped the key.
+  if (tag === 2) return 'thrown' in value || Object.keys(value).length === 1;
   if (tag !== 1) return false;
   const e = value as Partial<EncodedError>;
   return typeof e.name === 'string' && typeof e.message === 'string' && typeof e.ctor === 'string';

@@ -113,6 +113,10 @@ describe('errors across the queue', () => {
     const { thrown, back } = throughBull('a string');
     assert.match(thrown.message, /A non-Error value was thrown: a string/);
     assert.equal(back.error, 'a string', 'the thrown value itself, as the pools give it');
+    const nothing = throughBull(undefined);
+    assert.match(nothing.thrown.message, /A non-Error value was thrown: undefined/);
+    assert.equal(nothing.back.error, undefined);
+    assert.equal('error' in nothing.back, true);
     const foreign = fromBullFailure(['Error: boom\n    at somewhere'], 'boom');
     assert.ok(foreign.error instanceof Error);
     assert.equal((foreign.error as Error).message, 'boom');
