@@ -45,28 +45,58 @@ function canConnect(port: number): Promise<boolean> {
   });
 }
 
+/**
+ * Runs the server under a small sh guard whose stdin is a pipe from us. When we die, even
+ * by SIGKILL, the pipe closes and the guard stops the server: no redis-server outlives the
+ * test or lab run that started it. SIGTERM to the guard stops the server the same way.
+ * Exit code 127: the command is not on PATH.
+ */
+const GUARD = `command -v "$0" >/dev/null 2>&1 || exit 127
+exec 3<&0
+"$0" "$@" &
+server=$!
+(read -r _ <&3; kill "$server" 2>/dev/null) &
+watch=$!
+trap 'kill "$server" 2>/dev/null' TERM INT
+wait "$server"; code=$?
+while kill -0 "$server" 2>/dev/null; do wait "$server"; code=$?; done
+kill "$watch" 2>/dev/null
+exit "$code"`;
+
+const NOT_FOUND = 127;
+
 async function launch(command: string, port: number): Promise<ChildProcess> {
   const child = spawn(
-    command,
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
+    '/bin/sh',
+    [
+      '-c',
+      GUARD,
+      command,
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+    ],
+    { stdio: ['pipe', 'ignore', 'pipe'] },
   );
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();
   });
   const failed = new Promise<never>((_, reject) => {
-    child.once('error', (error: NodeJS.ErrnoException) =>
-      reject(
-        error.code === 'ENOENT'
-          ? new Error(
-              `${command} was not found; install it (Debian: apt-get install -y redis-server)`,
-            )
-          : error,
-      ),
-    );
+    child.once('error', reject);
     child.once('exit', (code) =>
-      reject(new Error(`${command} exited with code ${code}: ${stderr.trim()}`)),
+      reject(
+        new Error(
+          code === NOT_FOUND
+            ? `${command} was not found; install it (Debian: apt-get install -y redis-server)`
+            : `${command} exited with code ${code}: ${stderr.trim()}`,
+        ),
+      ),
     );
   });
   failed.catch(() => {});
@@ -75,7 +105,7 @@ async function launch(command: string, port: number): Promise<ChildProcess> {
     if (up) return child;
     await new Promise((r) => setTimeout(r, 25));
   }
-  child.kill('SIGKILL');
+  await kill(child);
   throw new Error(`${command} did not accept connections on port ${port}`);
 }
 
@@ -83,9 +113,14 @@ async function kill(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = once(child, 'exit');
   child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+  // Closing the guard's stdin stops the server even if the guard itself must be killed.
+  const timer = setTimeout(() => {
+    child.stdin?.destroy();
+    child.kill('SIGKILL');
+  }, 5000);
   await exited;
   clearTimeout(timer);
+  child.stdin?.destroy();
 }
 
 /** Starts redis-server on 127.0.0.1 with `--save '' --appendonly no` (for tests and the lab). */
@@ -93,7 +128,8 @@ export async function startLocalRedis(options: LocalRedisOptions = {}): Promise<
   const command = options.command ?? 'redis-server';
   const port = options.port ?? (await freePort());
   let child = await launch(command, port);
-  const onExit = () => child.kill('SIGKILL');
+  // On exit the guard's stdin closes with us, and the guard stops the server.
+  const onExit = () => child.kill('SIGTERM');
   process.once('exit', onExit);
   return {
     port,
