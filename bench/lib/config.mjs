@@ -11,6 +11,7 @@ export function makeConfig(argv) {
     rounds,
     cpuRounds: Math.min(rounds, 3),
     mapRounds: Math.min(rounds, 3),
+    // Rounds of the concurrency-10 downloads (10 s each); the unlimited ones take `rounds`.
     ioRounds: Math.min(rounds, 3),
     memoryRounds: Math.min(rounds, 2),
     burst: { tasks: quick ? 2_000 : 20_000 },
