@@ -87,8 +87,9 @@ class ProcessHandle implements WorkerHandle {
 
   #write(message: ToWorker | { setup: WorkerSetup }): void {
     // serialize() throws here, in the caller, on a value it cannot clone.
-    const bytes = frame(FrameKind.Message, v8!.serialize(message));
-    if (this.#open && this.#toChild.writable) this.#toChild.write(bytes);
+    const parts = frame(FrameKind.Message, v8!.serialize(message));
+    if (!this.#open || !this.#toChild.writable) return;
+    for (const part of parts) this.#toChild.write(part);
   }
 
   send(message: ToWorker): void {

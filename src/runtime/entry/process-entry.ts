@@ -37,7 +37,7 @@ function writeAll(bytes: Uint8Array): void {
 }
 
 function writeFrame(kind: FrameKindValue, body: Uint8Array): void {
-  writeAll(frame(kind, body));
+  for (const part of frame(kind, body)) writeAll(part);
 }
 
 // Report an uncaught error before dying, so the parent can give it as the cause of the crash.
@@ -90,7 +90,8 @@ const reader = new FrameReader((kind, body) => {
   if (kind === FrameKind.Message) onMessage(deserialize(body) as ToWorker);
 });
 
-const scratch = Buffer.allocUnsafe(64 * 1024);
+/** Where the next synchronous read lands; handed to the reader whole, then replaced. */
+let spare = Buffer.allocUnsafe(64 * 1024);
 
 /** Reads the pipe without sleeping for up to POLL_MS after the last job was answered. */
 function pollWhileIdle(): void {
@@ -105,13 +106,15 @@ function pollWhileIdle(): void {
   while (performance.now() < until) {
     let n: number;
     try {
-      n = readSync(FROM_PARENT, scratch);
+      n = readSync(FROM_PARENT, spare);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'EAGAIN') continue;
       throw error;
     }
     if (n === 0) process.exit(0);
-    reader.push(Buffer.from(scratch.subarray(0, n)));
+    const read = spare.subarray(0, n);
+    spare = Buffer.allocUnsafe(spare.length);
+    reader.push(read);
     // An async task is running: its continuation needs the event loop.
     if (loop === undefined || !loop.idle) break;
     until = performance.now() + POLL_MS;
