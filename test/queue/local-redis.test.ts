@@ -2,28 +2,16 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { Socket } from 'node:net';
 import { test } from 'node:test';
 import { startLocalRedis } from '../../src/queue/index.ts';
+import { canConnect } from '../../src/queue/local-redis.ts';
 
 const LOCAL_REDIS = new URL('../../src/queue/local-redis.ts', import.meta.url).href;
-
-function accepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = new Socket();
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-    socket.connect(port, '127.0.0.1');
-  });
-}
 
 async function closesWithin(port: number, ms: number): Promise<boolean> {
   const deadline = Date.now() + ms;
   while (Date.now() < deadline) {
-    if (!(await accepts(port))) return true;
+    if (!(await canConnect(port))) return true;
     await new Promise((r) => setTimeout(r, 50));
   }
   return false;
@@ -31,9 +19,9 @@ async function closesWithin(port: number, ms: number): Promise<boolean> {
 
 test('stop() stops the server, restart() brings an empty one back on the same port', async () => {
   const redis = await startLocalRedis();
-  assert.ok(await accepts(redis.port));
+  assert.ok(await canConnect(redis.port));
   await redis.restart();
-  assert.ok(await accepts(redis.port));
+  assert.ok(await canConnect(redis.port));
   await redis.stop();
   assert.ok(await closesWithin(redis.port, 5000), 'the port still accepts after stop()');
 });
@@ -50,7 +38,7 @@ test('the server goes away when the process that started it is SIGKILLed', async
   const [line] = (await once(child.stdout, 'data')) as [Buffer];
   const port = Number(line.toString().trim());
   assert.ok(port > 0, `the child printed ${line}`);
-  assert.ok(await accepts(port), 'the server is up');
+  assert.ok(await canConnect(port), 'the server is up');
   const exited = once(child, 'exit');
   child.kill('SIGKILL');
   await exited;
