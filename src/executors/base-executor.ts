@@ -39,6 +39,7 @@ import { TimingWindow } from './timing-window.ts';
 const CALL_OPTION_KEYS = ['signal', 'timeoutMs'] as const;
 const CALL_SITE_MIN_RUN_MS = 0.05;
 const CALL_SITES_BEFORE_MEASURED = 64;
+const CALL_SITE_MIN_COLD_RUN_MS = 1;
 
 /**
  * Whether the stack of a task's error gets the frames of the submit() call appended.
@@ -100,6 +101,8 @@ export abstract class BaseExecutor implements Executor, MapScheduler, Canceller 
   readonly #callSites: CallSites;
   /** Moving average of each task's run time, and how many calls were submitted before the first result. */
   #taskRunMs = new WeakMap<AnyTask, number>();
+  /** Run times of tasks' first runs in a worker, which include compiling them. */
+  #coldRunMs = new WeakMap<AnyTask, number>();
   #unmeasured = new WeakMap<AnyTask, number>();
 
   protected constructor(maxQueue: number, callSites: CallSites = 'auto') {
@@ -272,8 +275,9 @@ export abstract class BaseExecutor implements Executor, MapScheduler, Canceller 
       job.runMs > 0 ? job.runMs : job.startedAt > 0 ? performance.now() - job.startedAt : 0;
     this.#runTimes.add(ran);
     if (job.mode === JobMode.Call) {
-      const old = this.#taskRunMs.get(job.task);
-      this.#taskRunMs.set(job.task, old === undefined ? ran : old * 0.9 + ran * 0.1);
+      const times = job.firstRun ? this.#coldRunMs : this.#taskRunMs;
+      const old = times.get(job.task);
+      times.set(job.task, old === undefined ? ran : old * 0.9 + ran * 0.1);
     }
     if (job.mode !== JobMode.Call && job.payload.length > 0 && ran > 0) {
       const per = ran / job.payload.length;
@@ -292,6 +296,10 @@ export abstract class BaseExecutor implements Executor, MapScheduler, Canceller 
     if (this.#callSites !== 'auto') return this.#callSites;
     const avg = this.#taskRunMs.get(task);
     if (avg !== undefined) return avg >= CALL_SITE_MIN_RUN_MS;
+    // Only first runs so far: compiling took `x => x + 1` 0.12 ms, so only a first run
+    // well past that says the task itself is long.
+    const cold = this.#coldRunMs.get(task);
+    if (cold !== undefined) return cold >= CALL_SITE_MIN_COLD_RUN_MS;
     const count = this.#unmeasured.get(task) ?? 0;
     this.#unmeasured.set(task, count + 1);
     return count < CALL_SITES_BEFORE_MEASURED;

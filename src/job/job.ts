@@ -47,6 +47,8 @@ export class Job {
   startedAt = 0;
   /** Milliseconds the task itself ran, as measured where it ran. */
   runMs = 0;
+  /** Its worker ran this task for the first time: runMs includes compiling it. */
+  firstRun = false;
   /** Scheduler-private: which worker holds it, its timer, etc. */
   owner: unknown = undefined;
   timer: NodeJS.Timeout | undefined = undefined;

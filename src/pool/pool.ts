@@ -54,6 +54,8 @@ export class Pool {
   #dispatchQueued = false;
   /** Moving average of a job's run time in a worker; -1 until the first result. */
   #avgRunMs = -1;
+  /** #avgRunMs comes from first runs only. */
+  #avgIsCold = false;
   #idleWaiters: (() => void)[] = [];
   #closed = false;
   #exitWaiters: (() => void)[] = [];
@@ -359,9 +361,25 @@ export class Pool {
       if (job === undefined) continue;
       slot.inflight.delete(job.id);
       slot.sendOrder.delete(job);
-      const runMs = results[i + 3] as number;
+      let runMs = results[i + 3] as number;
+      if (runMs < 0) {
+        runMs = -runMs;
+        job.firstRun = true;
+      }
       job.runMs = runMs;
-      this.#avgRunMs = this.#avgRunMs < 0 ? runMs : this.#avgRunMs * 0.9 + runMs * 0.1;
+      // A first run (compiling included) made a tiny task look long for dozens of results:
+      // it stands in only until the first warm run replaces it.
+      if (job.firstRun) {
+        if (this.#avgRunMs < 0) {
+          this.#avgRunMs = runMs;
+          this.#avgIsCold = true;
+        }
+      } else if (this.#avgRunMs < 0 || this.#avgIsCold) {
+        this.#avgRunMs = runMs;
+        this.#avgIsCold = false;
+      } else {
+        this.#avgRunMs = this.#avgRunMs * 0.9 + runMs * 0.1;
+      }
       if (results[i + 1] === ResultStatus.Ok) callbacks.fulfilled(job, results[i + 2]);
       else callbacks.rejected(job, decodeFailure(results[i + 2]));
     }

@@ -28,7 +28,10 @@ export type ToWorker = RunMessage | ReplyMessage | ExitMessage;
 
 export const ResultStatus = Object.freeze({ Ok: 0, Error: 1 } as const);
 
-/** Worker -> parent: results [id, status, value, runMs, ...]. */
+/**
+ * Worker -> parent: results [id, status, value, runMs, ...]. A negative runMs is the
+ * first run of that task in that worker, which includes compiling it; its duration is -runMs.
+ */
 export interface ResultsMessage {
   r: unknown[];
 }
