@@ -8,7 +8,7 @@ import {
   WorkerCrashedError,
 } from '../src/index.ts';
 import { failInit, initWorker, readInit } from './fixtures/crash-tasks.ts';
-import { add, gate, whoAmI } from './fixtures/suite-tasks.ts';
+import { add, blockThenWho, gate, whoAmI } from './fixtures/suite-tasks.ts';
 import { Scratch, waitUntil } from './shared/gates.ts';
 import { POOLS, runMany } from './shared/pools.ts';
 
@@ -17,6 +17,21 @@ for (const pool of POOLS) {
     pool.name === 'thread' ? who.threadId : who.pid;
 
   describe(`${pool.name} pool options`, () => {
+    it('after tiny tasks, spreads long ones over the workers instead of queuing them in one', async () => {
+      const ex = pool.create({ maxWorkers: 2, minWorkers: 2 });
+      try {
+        // Tiny tasks teach the pool that tasks are short enough to queue ahead...
+        for (let round = 0; round < 3; round++) await runMany(ex, 64);
+        // ...then 8 tasks of 40 ms each: 4 per worker, give or take one.
+        const who = await Promise.all(Array.from({ length: 8 }, () => ex.submit(blockThenWho, 40)));
+        const counts = [...new Set(who)].map((w) => who.filter((x) => x === w).length);
+        assert.equal(counts.length, 2, `one worker ran them all: ${who.join(', ')}`);
+        assert.ok(Math.min(...counts) >= 3, `split ${counts.join(' / ')}`);
+      } finally {
+        await ex.shutdown();
+      }
+    });
+
     it('runs the initializer with initArgs once in each new worker', async () => {
       const ex = pool.create({
         maxWorkers: 1,
