@@ -4,6 +4,9 @@
  * the child can read its pipe synchronously while it polls, and write results synchronously,
  * so what it wrote before dying still reaches the parent, in order with everything else.
  */
+/** File descriptors of the two pipes in the child (fd 0-2 are its stdio). */
+export const PipeFd = Object.freeze({ FromChild: 3, ToChild: 4 } as const);
+
 export const FrameKind = Object.freeze({
   /** A v8-serialized protocol message, either way. */
   Message: 1,

@@ -2,7 +2,7 @@ import type { ChildProcess, ForkOptions } from 'node:child_process';
 import { createRequire } from 'node:module';
 import type { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { FrameKind, FrameReader, frame } from './pipe-frames.ts';
+import { FrameKind, FrameReader, frame, PipeFd } from './pipe-frames.ts';
 import type { FromWorker, ToWorker, WorkerSetup } from './protocol.ts';
 import { entryUrl, type RuntimeAdapter, type WorkerEvents, type WorkerHandle } from './runtime.ts';
 
@@ -25,9 +25,6 @@ export interface ProcessRuntimeOptions {
 }
 
 type Refable = { ref?: () => void; unref?: () => void };
-
-/** The child's end of each pipe (see process-entry.ts). */
-export const ProcessFd = Object.freeze({ FromChild: 3, ToChild: 4 } as const);
 
 class ProcessHandle implements WorkerHandle {
   readonly runtime = 'process' as const;
@@ -52,8 +49,8 @@ class ProcessHandle implements WorkerHandle {
       stdio: ['inherit', 'inherit', 'inherit', 'pipe', 'pipe', 'ipc'],
     });
     this.id = this.#child.pid ?? -1;
-    this.#fromChild = this.#child.stdio[ProcessFd.FromChild] as Readable;
-    this.#toChild = this.#child.stdio[ProcessFd.ToChild] as Writable;
+    this.#fromChild = this.#child.stdio[PipeFd.FromChild] as Readable;
+    this.#toChild = this.#child.stdio[PipeFd.ToChild] as Writable;
     this.#reader = new FrameReader((kind, body) => this.#onFrame(kind, body));
     this.#fromChild.on('data', (chunk: Buffer) => this.#reader.push(chunk));
     // A child that dies while we write finds the pipe closed; 'close' tells the pool.

@@ -1,20 +1,14 @@
 import { readSync, writeSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { deserialize, serialize } from 'node:v8';
-import { FrameKind, type FrameKindValue, FrameReader, frame } from '../pipe-frames.ts';
+import { FrameKind, type FrameKindValue, FrameReader, frame, PipeFd } from '../pipe-frames.ts';
 import type { FromWorker, ToWorker, WorkerSetup } from '../protocol.ts';
+import { IdlePoller } from './idle-poller.ts';
 import { WorkerLoop } from './worker-loop.ts';
 
-/** Our ends of the two pipes the parent opened (see ProcessFd in process-runtime.ts). */
-const FROM_PARENT = 4;
-const TO_PARENT = 3;
-
-/**
- * How long an idle child keeps reading its pipe before it sleeps until the next 'data'
- * event. Woken from sleep, a child answered a one-task round trip in ~190 us on a 2-core
- * VM; polling, in ~70 us. The cost: at most this much CPU per idle period.
- */
-const POLL_MS = 0.1;
+/** Our ends of the two pipes the parent opened. */
+const FROM_PARENT = PipeFd.ToChild;
+const TO_PARENT = PipeFd.FromChild;
 
 (globalThis as { __concurWorker?: string }).__concurWorker = 'process';
 
@@ -60,7 +54,6 @@ process.on('disconnect', () => process.exit(0));
 
 const started = Buffer.alloc(4);
 let loop: WorkerLoop | undefined;
-let polling = false;
 let pollWhenDone = false;
 
 function onMessage(message: ToWorker | { setup: WorkerSetup }): void {
@@ -93,33 +86,31 @@ const reader = new FrameReader((kind, body) => {
 /** Where the next synchronous read lands; handed to the reader whole, then replaced. */
 let spare = Buffer.allocUnsafe(64 * 1024);
 
-/** Reads the pipe without sleeping for up to POLL_MS after the last job was answered. */
-function pollWhileIdle(): void {
-  if (polling) return;
-  // Called while a frame is being handled: poll once the frames already read are done.
-  if (reader.busy) {
-    pollWhenDone = true;
-    return;
-  }
-  polling = true;
-  let until = performance.now() + POLL_MS;
-  while (performance.now() < until) {
+const poller = new IdlePoller(
+  () => {
     let n: number;
     try {
       n = readSync(FROM_PARENT, spare);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'EAGAIN') continue;
+      if ((error as NodeJS.ErrnoException).code === 'EAGAIN') return false;
       throw error;
     }
     if (n === 0) process.exit(0);
     const read = spare.subarray(0, n);
     spare = Buffer.allocUnsafe(spare.length);
     reader.push(read);
-    // An async task is running: its continuation needs the event loop.
-    if (loop === undefined || !loop.idle) break;
-    until = performance.now() + POLL_MS;
+    return true;
+  },
+  () => loop?.idle === true,
+);
+
+function pollWhileIdle(): void {
+  // Called while a frame is being handled: poll once the frames already read are done.
+  if (reader.busy) {
+    pollWhenDone = true;
+    return;
   }
-  polling = false;
+  poller.poll();
 }
 
 const input = new Socket({ fd: FROM_PARENT, readable: true, writable: false });
@@ -127,7 +118,7 @@ input.on('data', (chunk: Buffer) => {
   reader.push(chunk);
   if (pollWhenDone) {
     pollWhenDone = false;
-    if (loop?.idle) pollWhileIdle();
+    poller.poll();
   }
 });
 input.on('end', () => process.exit(0));

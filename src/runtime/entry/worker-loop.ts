@@ -168,25 +168,25 @@ export class WorkerLoop implements WireHost {
     // A task's first run in this worker also compiles it (0.12 ms for `x => x + 1`, against
     // 0.002 ms after): its time goes back negated, so the pool does not take it for the
     // task's usual cost (see protocol.ts).
-    const sign = this.#warm.has(task) ? 1 : -1;
-    if (sign < 0) this.#warm.add(task);
+    const first = !this.#warm.has(task);
+    if (first) this.#warm.add(task);
     const t0 = performance.now();
-    const ms = () => sign * Math.max(performance.now() - t0, Number.MIN_VALUE);
     let value: unknown;
     try {
       value = runJob(task, mode, payload, this.#context);
     } catch (error) {
-      this.#push(id, ResultStatus.Error, encodeFailure(error), ms());
+      this.#push(id, ResultStatus.Error, encodeFailure(error), runMsSince(t0, first));
       return;
     }
     if (isThenable(value)) {
       this.#running++;
       value.then(
-        (v) => this.#settleAsync(id, ResultStatus.Ok, packResult(mode, v), ms()),
-        (error: unknown) => this.#settleAsync(id, ResultStatus.Error, encodeFailure(error), ms()),
+        (v) => this.#settleAsync(id, ResultStatus.Ok, packResult(mode, v), runMsSince(t0, first)),
+        (error: unknown) =>
+          this.#settleAsync(id, ResultStatus.Error, encodeFailure(error), runMsSince(t0, first)),
       );
     } else {
-      this.#push(id, ResultStatus.Ok, packResult(mode, value), ms());
+      this.#push(id, ResultStatus.Ok, packResult(mode, value), runMsSince(t0, first));
     }
   }
 
@@ -242,6 +242,12 @@ export class WorkerLoop implements WireHost {
       }
     }
   }
+}
+
+/** The runMs a result carries: negative for a task's first run here (see protocol.ts). */
+function runMsSince(t0: number, first: boolean): number {
+  const ms = Math.max(performance.now() - t0, Number.MIN_VALUE);
+  return first ? -ms : ms;
 }
 
 function packResult(mode: JobMode, value: unknown): unknown {
