@@ -6,7 +6,7 @@ import type { QueueBackoff, ResolvedQueueOptions } from './queue-options.ts';
 import { type TaskIdentity, taskIdentity } from './task-identity.ts';
 
 /** Version of the job format below; a worker refuses jobs of another version. */
-export const JOB_FORMAT = 2;
+export const JOB_FORMAT = 3;
 
 /** What a concur job stores in BullMQ's `data`. */
 export interface QueueJobData {
@@ -20,6 +20,8 @@ export interface QueueJobData {
   readonly payload: string;
   /** The submitting executor's id: a worker asks it on startChannel() before running the job. */
   readonly from: string;
+  /** How often that executor refreshes its aliveKey(), in ms: tells a worker how long a missing key may be a reconnect. */
+  readonly beat: number;
 }
 
 /** What a worker returns for a concur job (BullMQ's `returnvalue`). */
@@ -69,12 +71,22 @@ export function closedKey(prefix: string, queue: string, from: string): string {
   return `${prefix}:${queue}:concur-closed:${from}`;
 }
 
+/**
+ * Refreshed by executor `from` every `beat` ms while it runs (it expires after three):
+ * a worker holding one of its jobs drops the job once the key has been missing for
+ * longer than a reconnect can explain, instead of waiting for an answer that never comes.
+ */
+export function aliveKey(prefix: string, queue: string, from: string): string {
+  return `${prefix}:${queue}:concur-alive:${from}`;
+}
+
 /** What a job stores for `job`; throws if its task has no identity or the codec refuses its payload. */
 export function encodeJobData(
   job: Job,
   codec: JobCodec,
   tasksRoot: string | undefined,
   from: string,
+  beat: number,
 ): QueueJobData {
   const task = taskIdentity(job.task, tasksRoot);
   const payload = codec.encode(job.payload, job.mode === JobMode.Call ? 'args' : 'items');
@@ -83,7 +95,7 @@ export function encodeJobData(
       `The codec \`${codec.name}\` returned ${typeof payload}, not a string`,
     );
   }
-  return { v: JOB_FORMAT, task, mode: job.mode, codec: codec.name, payload, from };
+  return { v: JOB_FORMAT, task, mode: job.mode, codec: codec.name, payload, from, beat };
 }
 
 /** BullMQ options of a job: its id, attempts and backoff, and when Redis forgets it. */

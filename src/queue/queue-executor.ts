@@ -6,8 +6,10 @@ import type { Future } from '../future/future.ts';
 import { type Job, JobMode, JobState } from '../job/job.ts';
 import { checkObject } from '../options/validate.ts';
 import type { Task } from '../task/task.ts';
+import { Heartbeat } from './heartbeat.ts';
 import {
   abortChannel,
+  aliveKey,
   closedKey,
   encodeJobData,
   jobName,
@@ -73,6 +75,7 @@ export class QueueExecutor extends BaseExecutor {
   readonly #queue: Queue;
   readonly #listener: ResultsListener;
   readonly #gate: StartGate;
+  readonly #heartbeat: Heartbeat;
   /** Both the results listener and the start gate are connected: jobs are added only then. */
   readonly #ready: Promise<void>;
   readonly #entries = new Map<string, Entry>();
@@ -123,6 +126,11 @@ export class QueueExecutor extends BaseExecutor {
       startChannel(resolved.prefix, resolved.queue, this.#prefix),
       this.#client,
       (id) => this.#mayStart(id),
+    );
+    this.#heartbeat = new Heartbeat(
+      this.#client,
+      aliveKey(resolved.prefix, resolved.queue, this.#prefix),
+      resolved.heartbeatMs,
     );
     this.#ready = Promise.all([this.#listener.ready, this.#gate.ready]).then(() => {});
     this.#ready.then(
@@ -207,7 +215,13 @@ export class QueueExecutor extends BaseExecutor {
     this.#nextCall = undefined;
     let data: QueueJobData;
     try {
-      data = encodeJobData(job, this.#options.codec, this.#options.tasksRoot, this.#prefix);
+      data = encodeJobData(
+        job,
+        this.#options.codec,
+        this.#options.tasksRoot,
+        this.#prefix,
+        this.#options.heartbeatMs,
+      );
     } catch (error) {
       // A chunk's error surfaces from map(); a call's future is rejected before submit returns.
       if (job.mode !== JobMode.Call) throw error;
@@ -265,10 +279,15 @@ export class QueueExecutor extends BaseExecutor {
     }
     // Workers holding one of this executor's jobs (cancelled while they took it) read
     // this and drop the job at once instead of waiting for an answer that never comes.
+    this.#heartbeat.stop();
     if (this.#sentAny) {
-      const closed = closedKey(this.#options.prefix, this.#options.queue, this.#prefix);
+      const { prefix, queue } = this.#options;
       await within(
-        this.#client.set(closed, '1', 'EX', CLOSED_KEY_TTL_S),
+        this.#client
+          .multi()
+          .set(closedKey(prefix, queue, this.#prefix), '1', 'EX', CLOSED_KEY_TTL_S)
+          .del(aliveKey(prefix, queue, this.#prefix))
+          .exec(),
         Math.max(0, deadline - performance.now()),
       );
     }

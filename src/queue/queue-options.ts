@@ -60,6 +60,13 @@ export interface QueueExecutorOptions extends QueueRetryOptions {
    * @default 5000
    */
   reconcileIntervalMs?: number;
+  /**
+   * How often the executor tells Redis it is alive. A worker drops the jobs of an
+   * executor whose sign of life has been missing for three beats (at least 5 s): one
+   * that died without shutting down, or whose event loop was blocked that long.
+   * @default 5000
+   */
+  heartbeatMs?: number;
   /** Redis key prefix; workers need the same. @default 'concur' */
   prefix?: string;
 }
@@ -76,6 +83,7 @@ export interface ResolvedQueueOptions {
   removeCompletedAfterMs: number;
   removeFailedAfterMs: number;
   reconcileIntervalMs: number;
+  heartbeatMs: number;
   prefix: string;
 }
 
@@ -91,6 +99,7 @@ const KEYS = [
   'removeCompletedAfterMs',
   'removeFailedAfterMs',
   'reconcileIntervalMs',
+  'heartbeatMs',
   'prefix',
 ] as const;
 
@@ -161,6 +170,7 @@ export function resolveQueueOptions(options: QueueExecutorOptions): ResolvedQueu
       options.reconcileIntervalMs ?? 5000,
       10,
     ),
+    heartbeatMs: checkInteger('heartbeatMs', options.heartbeatMs ?? 5000, 50),
     prefix,
   };
 }

@@ -24,7 +24,7 @@ import {
 } from './job-data.ts';
 import { createLocalExecutor, type LocalModel } from './local-executor.ts';
 import { checkQueueName } from './queue-options.ts';
-import { START_ANSWER_MS, StartRequests } from './start-requests.ts';
+import { goneAfterMs, START_ANSWER_MS, StartRequests } from './start-requests.ts';
 import { TaskResolver } from './task-identity.ts';
 import { within } from './within.ts';
 
@@ -202,7 +202,8 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<Queue
       if (
         data?.v !== JOB_FORMAT ||
         typeof data.payload !== 'string' ||
-        typeof data.from !== 'string'
+        typeof data.from !== 'string' ||
+        !(typeof data.beat === 'number' && data.beat > 0)
       ) {
         throw new FinalFailure(
           new TaskNotFoundError(
@@ -226,15 +227,22 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<Queue
         throw new FinalFailure(error);
       }
       // Only the submitting executor knows whether the job was cancelled meanwhile.
-      const answer = await requests.ask(job.id!, data.from);
+      const answer = await requests.ask(job.id!, data.from, data.beat);
       if (answer === 'no') {
         refused = true;
         throw new FinalFailure(new CancelledError('The task was cancelled before it started'));
       }
+      if (answer === 'gone') {
+        throw new FinalFailure(
+          new AbortError(
+            `The executor that submitted job ${job.id} has stopped without shutting down (no sign of life for ${goneAfterMs(data.beat)} ms), so the job is dropped`,
+          ),
+        );
+      }
       if (answer === 'silent') {
         throw new FinalFailure(
           new AbortError(
-            `The executor that submitted job ${job.id} did not answer within ${START_ANSWER_MS} ms; it has stopped, so the job is dropped`,
+            `The executor that submitted job ${job.id} is alive but did not answer within ${START_ANSWER_MS} ms, so the job is dropped`,
           ),
         );
       }

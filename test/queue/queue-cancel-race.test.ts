@@ -1,9 +1,12 @@
 // cancel() racing a worker that is taking the job: true must mean the task never
 // runs, false must mean its future settles with the task's result.
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { CancelledError, type Future } from '../../src/index.ts';
@@ -21,6 +24,9 @@ import {
 } from './harness.ts';
 
 const redis = redisForThisFile();
+const SUBMIT_AND_HANG = fileURLToPath(
+  new URL('../fixtures/queue/submit-and-hang.ts', import.meta.url),
+);
 
 const ROUNDS = 6;
 const PER_ROUND = 80;
@@ -119,6 +125,7 @@ test('a worker drops at once a job whose executor has shut down', async () => {
       codec: 'json',
       payload: JSON.stringify([dir, 1, 1]),
       from: 'gone-executor',
+      beat: 5000,
     };
     await inspect.add('left-behind', data, { jobId: 'left-behind' });
     workers.push(await startWorker(redis.url, queue, ['--model', 'async']));
@@ -128,6 +135,48 @@ test('a worker drops at once a job whose executor has shut down', async () => {
     assert.match(String(job?.failedReason), /cancelled before it started/);
     assert.equal(existsSync(join(dir, 'ran-1')), false, 'the task never ran');
   } finally {
+    await Promise.all(workers.map((w) => w.stop('SIGKILL')));
+    await inspect.close();
+  }
+});
+
+test('the backlog of an executor that died without shutting down is dropped, and the worker goes on', async () => {
+  const queue = freshQueue('died');
+  const inspect = new Queue(queue, {
+    connection: { host: '127.0.0.1', port: redis.port },
+    prefix: 'concur',
+  });
+  inspect.on('error', () => {});
+  const workers: WorkerProcess[] = [];
+  const dir = tempDir();
+  const JOBS = 6;
+  const submitter = spawn(
+    process.execPath,
+    ['--import', 'tsx', SUBMIT_AND_HANG, redis.url, queue, dir, String(JOBS), '200'],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const live = new QueueExecutor({ connection: redis.url, queue });
+  try {
+    await until('the jobs are in Redis', async () => (await inspect.getWaitingCount()) === JOBS);
+    submitter.kill('SIGKILL');
+    await once(submitter, 'exit');
+    // One job at a time: a worker that waited the full START_ANSWER_MS (30 s) for each
+    // job of the dead executor would take minutes to get through them.
+    workers.push(await startWorker(redis.url, queue, ['--model', 'async', '--concurrency', '1']));
+    await until(
+      "the dead executor's jobs are dropped",
+      async () => (await inspect.getFailedCount()) === JOBS,
+      40_000,
+    );
+    for (const job of await inspect.getFailed()) {
+      assert.match(String(job.failedReason), /has stopped without shutting down/);
+    }
+    assert.deepEqual(readdirSync(dir), [], 'no task of the dead executor ran');
+    // The same worker still serves a live executor.
+    assert.equal(await live.submit(markRan, dir, 99, 1), 99);
+  } finally {
+    submitter.kill('SIGKILL');
+    await live.shutdown({ cancelPending: true });
     await Promise.all(workers.map((w) => w.stop('SIGKILL')));
     await inspect.close();
   }
