@@ -213,6 +213,10 @@ describe('options', () => {
       () => new QueueExecutor({ ...base, removeCompletedAfterMs: 10 }),
       /removeCompletedAfterMs/,
     );
+    assert.throws(
+      () => new QueueExecutor({ ...base, heartbeatMs: 0 }),
+      /Expected `heartbeatMs` to be an integer from 50 and up, got `0`/,
+    );
     assert.throws(() => new QueueExecutor({ ...base, codec: {} as never }), /Expected `codec`/);
   });
 });
