@@ -7,6 +7,7 @@ export {
   ExecutorShutdownError,
   InvalidArgumentError,
   InvalidTaskError,
+  QueueBackendError,
   QueueFullError,
   TaskNotFoundError,
   TimeoutError,

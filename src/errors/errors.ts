@@ -30,6 +30,15 @@ export class QueueFullError extends ConcurError {
   static override readonly code = 'CONCUR_ERR_QUEUE_FULL';
 }
 
+/**
+ * A QueueExecutor could not use Redis: it was not reached within `connectTimeoutMs`,
+ * or it refused a job (wrong password, out of memory, read-only replica). `cause` is
+ * Redis's own error, when there is one.
+ */
+export class QueueBackendError extends ConcurError {
+  static override readonly code = 'CONCUR_ERR_QUEUE_BACKEND';
+}
+
 /** A task definition was refused: anonymous, a closure, or a module reference that cannot be loaded in a worker. */
 export class InvalidTaskError extends ConcurError {
   static override readonly code = 'CONCUR_ERR_INVALID_TASK';

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { checkKnownKeys, checkObject, invalid } from '../options/validate.ts';
 
 /** TLS options passed to `tls.connect` (ca, cert, key, servername, rejectUnauthorized, ...). */
@@ -40,6 +41,11 @@ function retryStrategy(times: number): number {
   return Math.min(50 * 2 ** times, 2000);
 }
 
+/** TLS defaults for `host`: SNI names the host, unless it is an IP address (RFC 6066 forbids that). */
+function tlsFor(host: string): QueueTlsOptions {
+  return isIP(host) === 0 ? { servername: host } : {};
+}
+
 function fromUrl(text: string): RedisClientOptions {
   let url: URL;
   try {
@@ -68,7 +74,7 @@ function fromUrl(text: string): RedisClientOptions {
   };
   if (url.username !== '') options.username = decodeURIComponent(url.username);
   if (url.password !== '') options.password = decodeURIComponent(url.password);
-  if (url.protocol === 'rediss:') options.tls = { servername: options.host };
+  if (url.protocol === 'rediss:') options.tls = tlsFor(options.host);
   return options;
 }
 
@@ -109,8 +115,8 @@ export function parseConnection(connection: unknown): RedisClientOptions {
     options[key] = value;
   }
   if (c.tls !== undefined && c.tls !== false) {
-    if (c.tls === true) options.tls = { servername: host };
-    else options.tls = { servername: host, ...checkObject('connection.tls', c.tls) };
+    if (c.tls === true) options.tls = tlsFor(host);
+    else options.tls = { ...tlsFor(host), ...checkObject('connection.tls', c.tls) };
   }
   return options;
 }

@@ -1,4 +1,5 @@
 // The `concur/queue` entry point: the only one that loads bullmq and ioredis.
+export { QueueBackendError } from '../errors/errors.ts';
 export type { QueueConnection, QueueTlsOptions } from './connection.ts';
 export type { JobCodec } from './job-codec.ts';
 export { jsonCodec, v8Codec } from './job-codec.ts';

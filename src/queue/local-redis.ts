@@ -18,9 +18,16 @@ export interface LocalRedisOptions {
   port?: number;
   /** @default 'redis-server' on PATH */
   command?: string;
+  /**
+   * More server arguments, after concur's own (`--port`, `--bind 127.0.0.1`, no
+   * persistence), so they may override them: `['--requirepass', 'pw']`, or for TLS
+   * only `['--port', '0', '--tls-port', String(port), '--tls-cert-file', ...]`.
+   */
+  args?: readonly string[];
 }
 
-function freePort(): Promise<number> {
+/** A TCP port on 127.0.0.1 that nothing listens on right now. */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.on('error', reject);
@@ -66,7 +73,11 @@ exit "$code"`;
 
 const NOT_FOUND = 127;
 
-async function launch(command: string, port: number): Promise<ChildProcess> {
+async function launch(
+  command: string,
+  port: number,
+  args: readonly string[],
+): Promise<ChildProcess> {
   const child = spawn(
     '/bin/sh',
     [
@@ -81,6 +92,7 @@ async function launch(command: string, port: number): Promise<ChildProcess> {
       '',
       '--appendonly',
       'no',
+      ...args,
     ],
     { stdio: ['pipe', 'ignore', 'pipe'] },
   );
@@ -128,7 +140,8 @@ async function kill(child: ChildProcess): Promise<void> {
 export async function startLocalRedis(options: LocalRedisOptions = {}): Promise<LocalRedis> {
   const command = options.command ?? 'redis-server';
   const port = options.port ?? (await freePort());
-  let child = await launch(command, port);
+  const args = options.args ?? [];
+  let child = await launch(command, port, args);
   // On exit the guard's stdin closes with us, and the guard stops the server.
   const onExit = () => child.kill('SIGTERM');
   process.once('exit', onExit);
@@ -141,7 +154,7 @@ export async function startLocalRedis(options: LocalRedisOptions = {}): Promise<
     },
     async restart() {
       await kill(child);
-      child = await launch(command, port);
+      child = await launch(command, port, args);
     },
   };
 }

@@ -1,11 +1,13 @@
 import { type JobsOptions, Queue } from 'bullmq';
 import { Redis } from 'ioredis';
+import { QueueBackendError } from '../errors/errors.ts';
 import { BaseExecutor } from '../executors/base-executor.ts';
 import type { CallOptions } from '../executors/executor.ts';
 import type { Future } from '../future/future.ts';
 import { type Job, JobMode, JobState } from '../job/job.ts';
 import { checkObject } from '../options/validate.ts';
 import type { Task } from '../task/task.ts';
+import { describeConnection } from './connection.ts';
 import { Heartbeat } from './heartbeat.ts';
 import {
   abortChannel,
@@ -91,6 +93,10 @@ export class QueueExecutor extends BaseExecutor {
   #idleWaiters: (() => void)[] = [];
   #pendingOps = new Set<Promise<unknown>>();
   #nextCall: { attempts: number; backoff: QueueBackoff } | undefined;
+  /** Redis was not reached within connectTimeoutMs: every task is refused with this. */
+  #broken: QueueBackendError | undefined;
+  #connectTimer: NodeJS.Timeout | undefined;
+  #lastRedisError: Error | undefined;
 
   constructor(options: QueueExecutorOptions) {
     const resolved = resolveQueueOptions(options);
@@ -102,8 +108,9 @@ export class QueueExecutor extends BaseExecutor {
       ...resolved.redis,
       connectionName: `concur:executor:${resolved.queue}`,
     });
-    this.#client.on('error', () => {
-      // ioredis reconnects by itself; the listener reports lasting trouble.
+    this.#client.on('error', (error: Error) => {
+      // ioredis reconnects by itself; the error is kept for the connect timeout's message.
+      this.#lastRedisError = error;
     });
     this.#queue = new Queue(resolved.queue, { connection: this.#client, prefix: resolved.prefix });
     this.#queue.on('error', () => {});
@@ -133,9 +140,13 @@ export class QueueExecutor extends BaseExecutor {
       resolved.heartbeatMs,
     );
     this.#ready = Promise.all([this.#listener.ready, this.#gate.ready]).then(() => {});
+    this.#connectTimer = setTimeout(() => this.#giveUp(), resolved.connectTimeoutMs);
     this.#ready.then(
-      () => this.#countWorkers(),
-      () => {},
+      () => {
+        clearTimeout(this.#connectTimer);
+        this.#countWorkers();
+      },
+      () => clearTimeout(this.#connectTimer),
     );
   }
 
@@ -213,6 +224,11 @@ export class QueueExecutor extends BaseExecutor {
   protected enqueue(job: Job): void {
     const call = this.#nextCall;
     this.#nextCall = undefined;
+    if (this.#broken !== undefined) {
+      if (job.mode !== JobMode.Call) throw this.#broken;
+      this.jobRejected(job, this.#broken);
+      return;
+    }
     let data: QueueJobData;
     try {
       data = encodeJobData(
@@ -279,6 +295,7 @@ export class QueueExecutor extends BaseExecutor {
     }
     // Workers holding one of this executor's jobs (cancelled while they took it) read
     // this and drop the job at once instead of waiting for an answer that never comes.
+    clearTimeout(this.#connectTimer);
     this.#heartbeat.stop();
     if (this.#sentAny) {
       const { prefix, queue } = this.#options;
@@ -333,7 +350,14 @@ export class QueueExecutor extends BaseExecutor {
       },
       (error: unknown) => {
         if (entry.dropped) return;
-        this.#settle(entry, { ok: false, error });
+        const cause = error instanceof Error ? error : new Error(String(error));
+        this.#settle(entry, {
+          ok: false,
+          error: new QueueBackendError(
+            `Redis at ${describeConnection(this.#options.redis)} refused job ${entry.id}: ${cause.message}`,
+            { cause },
+          ),
+        });
       },
     );
   }
@@ -368,6 +392,20 @@ export class QueueExecutor extends BaseExecutor {
     else this.#queued--;
     this.#checkIdle();
     return entry;
+  }
+
+  /** Redis was not reached in time: settle every task so far, and refuse later ones. */
+  #giveUp(): void {
+    const last = this.#lastRedisError ?? this.#listener.lastError;
+    this.#broken = new QueueBackendError(
+      `Could not reach Redis at ${describeConnection(this.#options.redis)} within ` +
+        `${this.#options.connectTimeoutMs} ms${last === undefined ? '' : ` (last error: ${last.message})`}. ` +
+        'Start redis-server there, check the connection (host, port, password, TLS), or raise connectTimeoutMs',
+      last === undefined ? undefined : { cause: last },
+    );
+    for (const entry of [...this.#entries.values()]) {
+      this.#settle(entry, { ok: false, error: this.#broken });
+    }
   }
 
   /** A worker asks whether it may run a job it took: yes while the executor still wants it. */

@@ -61,6 +61,14 @@ export interface QueueExecutorOptions extends QueueRetryOptions {
    */
   reconcileIntervalMs?: number;
   /**
+   * How long the executor tries to reach Redis at first. Past it, every task submitted so
+   * far, and every later one, rejects with QueueBackendError naming the address and
+   * Redis's last error. Once connected, an outage is waited out instead: Redis may be
+   * restarting.
+   * @default 10_000
+   */
+  connectTimeoutMs?: number;
+  /**
    * How often the executor tells Redis it is alive. A worker drops the jobs of an
    * executor whose sign of life has been missing for three beats (at least 5 s): one
    * that died without shutting down, or whose event loop was blocked that long.
@@ -84,6 +92,7 @@ export interface ResolvedQueueOptions {
   removeFailedAfterMs: number;
   reconcileIntervalMs: number;
   heartbeatMs: number;
+  connectTimeoutMs: number;
   prefix: string;
 }
 
@@ -100,6 +109,7 @@ const KEYS = [
   'removeFailedAfterMs',
   'reconcileIntervalMs',
   'heartbeatMs',
+  'connectTimeoutMs',
   'prefix',
 ] as const;
 
@@ -171,6 +181,7 @@ export function resolveQueueOptions(options: QueueExecutorOptions): ResolvedQueu
       10,
     ),
     heartbeatMs: checkInteger('heartbeatMs', options.heartbeatMs ?? 5000, 50),
+    connectTimeoutMs: checkInteger('connectTimeoutMs', options.connectTimeoutMs ?? 10_000, 1),
     prefix,
   };
 }

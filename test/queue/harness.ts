@@ -67,6 +67,7 @@ export async function startWorker(
   url: string,
   queue: string,
   extra: string[] = [],
+  env: NodeJS.ProcessEnv = process.env,
 ): Promise<WorkerProcess> {
   const child = spawn(
     process.execPath,
@@ -83,7 +84,7 @@ export async function startWorker(
       ...FAST,
       ...extra,
     ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
+    { stdio: ['ignore', 'ignore', 'pipe'], env },
   );
   let stderr = '';
   const exit = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;

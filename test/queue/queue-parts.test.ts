@@ -187,6 +187,9 @@ describe('options', () => {
     assert.equal(parts.port, 6379);
     assert.equal(parts.password, 'pw');
     assert.deepEqual(parts.tls, { servername: 'h', rejectUnauthorized: true });
+    // SNI may not carry an IP address (RFC 6066; Node warns DEP0123): the certificate is checked against the IP.
+    assert.deepEqual(parseConnection('rediss://10.0.0.5:6380').tls, {});
+    assert.deepEqual(parseConnection({ host: '::1', tls: true }).tls, {});
     assert.throws(
       () => parseConnection('http://x'),
       /Expected `connection` to be a redis:\/\/ or rediss:\/\/ URL/,
