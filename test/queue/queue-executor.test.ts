@@ -1,6 +1,6 @@
 // The shared executor behaviour, run on QueueExecutor with two `concur worker` processes.
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import {
@@ -30,6 +30,7 @@ import {
   redisForThisFile,
   startWorker,
   tempDir,
+  until,
   type WorkerProcess,
 } from './harness.ts';
 
@@ -43,6 +44,7 @@ interface Cluster {
 const MODEL_ARGS = {
   async: ['--model', 'async', '--concurrency', '4'],
   thread: ['--model', 'thread', '--workers', '2'],
+  process: ['--model', 'process', '--workers', '2'],
 };
 
 /** Two worker processes (by default one async, one thread model) and an executor, all on a fresh queue. */
@@ -200,6 +202,33 @@ describe('QueueExecutor: shared executor behaviour', () => {
       // The thread model runs tasks in threads of the worker process: same pid.
       assert.deepEqual([...pids].sort(), workers.map((w) => w.pid).sort());
     }));
+
+  test('--model process: tasks run in child processes of the worker, which go away with it', async () => {
+    const queue = freshQueue('process-model');
+    const worker = await startWorker(redis.url, queue, MODEL_ARGS.process);
+    const executor = new QueueExecutor({ connection: redis.url, queue });
+    let children: number[] = [];
+    try {
+      children = [
+        ...new Set(await Promise.all(Array.from({ length: 8 }, () => executor.submit(whoAmI)))),
+      ];
+      for (const pid of children) {
+        // Field 4 of /proc/PID/stat is the parent's pid.
+        const ppid = Number(
+          readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[1],
+        );
+        assert.equal(ppid, worker.pid, `task ran in process ${pid}, a child of the worker`);
+      }
+      assert.deepEqual(await collect(executor.map(square, [1, 2, 3, 4, 5])), [1, 4, 9, 16, 25]);
+      await assert.rejects(executor.submit(failOn, 3, 3), RangeError);
+    } finally {
+      await executor.shutdown({ cancelPending: true });
+      assert.equal(await worker.stop(), 0, 'the worker exits cleanly on SIGTERM');
+    }
+    // A child that outlived the worker would be adopted by init and still be listed.
+    for (const pid of children)
+      await until(`child ${pid} to be gone`, () => !existsSync(`/proc/${pid}`));
+  });
 
   test('timeoutMs rejects a running task with TimeoutError', () =>
     withCluster('timeout', async ({ executor }) => {
