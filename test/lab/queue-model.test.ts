@@ -1,10 +1,11 @@
 // The lab's `queue` model: a real redis-server and `concur worker`, started by the run.
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { findRedisServer } from '../../src/lab/experiments/queue-model.ts';
 import { makeSearchData } from '../../src/lab/workloads/search-data.ts';
 import { stillRuns, TreeWatcher, until } from './process-tree.ts';
@@ -19,6 +20,7 @@ function expectedCount(): number {
   return batches.flat().filter((n) => set.has(n)).length;
 }
 
+const USER_TASKS = fileURLToPath(new URL('../fixtures/lab/user-tasks.ts', import.meta.url));
 const REDIS = /^redis-server /;
 const WORKER = /worker-cli\.(js|ts) --connection redis:/;
 
@@ -112,6 +114,57 @@ describe('the queue model of concur cpu and concur compare cpu', { skip }, () =>
     }
     assert.match(out.workloads.cpu.verdict, /Redis \(queue\) [\d.]+ (ms|µs)/);
     assert.match(out.workloads.cpu.verdict, /Through Redis the search reached [\d.]+x/);
+  });
+
+  it("runs the user's own task through Redis (compare --task): same results, a worker that may run only that module", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'concur-queue-task-'));
+    writeFileSync(
+      join(dir, 'items.json'),
+      JSON.stringify(Array.from({ length: 120 }, (_, i) => i + 1)),
+    );
+    const { result, watcher } = await watched([
+      'compare',
+      '--task',
+      `${USER_TASKS}#collatz`,
+      '--inputs',
+      join(dir, 'items.json'),
+      '--models',
+      'thread,queue',
+      '--workers',
+      '2',
+      '--chunksizes',
+      'auto,7',
+      '--report',
+      join(dir, 'r.html'),
+      '--json',
+    ]);
+    assert.equal(result.code, 0, result.stderr);
+    const out = JSON.parse(result.stdout) as {
+      workloads: { task: { verdict: string; runs: Record<string, unknown>[] } };
+    };
+    const runs = out.workloads.task.runs;
+    assert.deepEqual(
+      runs.map((r) => [r.model, r.workers, r.chunksize]),
+      [
+        ['sequential', null, 'auto'],
+        ['thread', 2, 'auto'],
+        ['thread', 2, 7],
+        ['queue', 2, 'auto'],
+        ['queue', 2, 7],
+      ],
+    );
+    for (const run of runs) {
+      assert.equal(run.count, 120, String(run.label));
+      assert.equal(run.sameResults, true, String(run.label));
+    }
+    assert.match(
+      out.workloads.task.verdict,
+      /Through Redis \(queue\) it reached [\d.]+x with 2 workers/,
+    );
+    const workers = watcher.find(WORKER);
+    assert.equal(workers.length, 2, 'one concur worker per queue run');
+    for (const w of workers) assert.ok(w.command.includes(`--tasks ${USER_TASKS}`), w.command);
+    await assertAllGone(watcher);
   });
 
   for (const [how, signal, target] of [

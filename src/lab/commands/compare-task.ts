@@ -3,12 +3,13 @@ import { resolve } from 'node:path';
 import { choiceListFlag, intListFlag, UsageError, type Values } from '../args.ts';
 import { defaultWorkerSweep } from '../experiments/defaults.ts';
 import { runTaskMatrix } from '../experiments/matrix.ts';
-import { TASK_MODELS } from '../experiments/models.ts';
+import { DEFAULT_TASK_MODELS, TASK_MODELS } from '../experiments/models.ts';
 import { ProgressBar } from '../render/progress.ts';
 import { activityChart, speedupChart } from '../report/charts.ts';
 import { recordsTable } from '../report/records-table.ts';
 import { taskVerdict } from '../report/verdict.ts';
 import { finish, machine } from './compare.ts';
+import { requireRedis } from './cpu.ts';
 
 function chunksizes(values: Values): (number | 'auto')[] {
   const raw = values.chunksizes;
@@ -40,8 +41,9 @@ export async function compareTask(values: Values): Promise<number> {
   const inputsPath = resolve(values.inputs);
   if (!existsSync(modulePath)) throw new UsageError(`--task: no such file ${modulePath}`);
   if (!existsSync(inputsPath)) throw new UsageError(`--inputs: no such file ${inputsPath}`);
-  const models = choiceListFlag(values, 'models', TASK_MODELS, TASK_MODELS);
+  const models = choiceListFlag(values, 'models', TASK_MODELS, DEFAULT_TASK_MODELS);
   if (!models.includes('sequential')) models.unshift('sequential');
+  if (models.includes('queue')) requireRedis('--models queue');
   const workers = intListFlag(values, 'workers', defaultWorkerSweep());
   const meta = machine();
   const bar = new ProgressBar('compare task');

@@ -65,8 +65,9 @@ Built-in workloads (default all):
 Your own task:
   --task FILE#NAME    module and export name of a task() (TypeScript through tsx)
   --inputs FILE       JSON array (one item per call) or {"args": [[...], ...]}
-  --models LIST       ${TASK_MODELS.join(',')} (default all)
-  --chunksizes LIST   map chunk sizes for pools: integers or auto (default auto,1)
+  --models LIST       ${TASK_MODELS.join(',')} (default all but queue; queue starts a
+                      private redis-server and one \`concur worker\` whose --tasks is FILE)
+  --chunksizes LIST   map chunk sizes for pools and queue: integers or auto (default auto,1)
 
 Output:
   --report FILE       HTML report path (default concur-report.html)

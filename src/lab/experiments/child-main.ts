@@ -25,7 +25,7 @@ async function prepare(spec: ExperimentSpec): Promise<PreparedRun> {
     case 'io':
       return { run: prepareIo(spec, progress) };
     case 'task':
-      return { run: await prepareTask(spec, progress) };
+      return (await prepareTask(spec, progress)) as PreparedRun;
   }
 }
 

@@ -34,8 +34,19 @@ export const IO_MODELS = Object.freeze([
 ] as const);
 export type IoModel = (typeof IO_MODELS)[number];
 
-export const TASK_MODELS = Object.freeze(['sequential', 'async', 'thread', 'process'] as const);
+export const TASK_MODELS = Object.freeze([
+  'sequential',
+  'async',
+  'thread',
+  'process',
+  'queue',
+] as const);
 export type TaskModel = (typeof TASK_MODELS)[number];
+
+/** `concur compare --task`'s models when none are named: queue only when asked, as for cpu. */
+export const DEFAULT_TASK_MODELS: readonly TaskModel[] = Object.freeze(
+  TASK_MODELS.filter((m) => m !== 'queue'),
+);
 
 /** Models whose speed depends on a worker count. */
 export function usesWorkers(model: string): boolean {

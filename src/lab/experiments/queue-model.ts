@@ -38,13 +38,15 @@ export interface QueueModel {
 
 /**
  * The `queue` model: a private redis-server and one `concur worker` process with
- * `workers` threads, the layout of one remote machine. The queue module (and
- * bullmq with it) is loaded only here, so the other models never pay for it.
+ * `workers` threads, the layout of one remote machine. The worker runs the tasks of
+ * `tasks` (a module or folder): the lab's own workloads, or the user's task module.
+ * The queue module (and bullmq with it) is loaded only here, so the other models
+ * never pay for it.
  */
-export async function startQueueModel(workers: number): Promise<QueueModel> {
+export async function startQueueModel(workers: number, tasks = WORKLOADS): Promise<QueueModel> {
   const { startLocalQueueCluster } = await import('../../queue/index.ts');
   const cluster = await startLocalQueueCluster({
-    tasks: WORKLOADS,
+    tasks,
     workerProcesses: 1,
     model: 'thread',
     workers,

@@ -2,14 +2,18 @@ import { pathToFileURL } from 'node:url';
 import { isTask, type Task } from '../../index.ts';
 import type { Progress } from './cpu-run.ts';
 import { createExecutor } from './models.ts';
-import type { TaskOutcome, TaskSpec } from './spec.ts';
+import { type QueueModel, startQueueModel } from './queue-model.ts';
+import type { PreparedRun, TaskOutcome, TaskSpec } from './spec.ts';
 import { readTaskInputs } from './task-inputs.ts';
 
-/** Loads the user's task and inputs, then returns the timed part: a starmap under the model. */
+/**
+ * Loads the user's task and inputs (and for `queue` starts Redis and a worker whose
+ * --tasks is the task's module), then returns the timed part: a starmap under the model.
+ */
 export async function prepareTask(
   spec: TaskSpec,
   progress: Progress,
-): Promise<() => Promise<TaskOutcome>> {
+): Promise<PreparedRun<TaskOutcome>> {
   const module = (await import(pathToFileURL(spec.modulePath).href)) as Record<string, unknown>;
   const fn = module[spec.exportName];
   if (!isTask(fn)) {
@@ -21,17 +25,30 @@ export async function prepareTask(
   }
   const work = fn as Task<unknown[], unknown>;
   const inputs = readTaskInputs(spec.inputsPath);
-  return async () => {
-    const executor = createExecutor({ runtime: spec.model, workers: spec.workers });
-    const results: unknown[] = [];
-    try {
-      for await (const value of executor.starmap(work, inputs, { chunksize: spec.chunksize })) {
-        results.push(value);
-        progress(results.length, inputs.length);
+  const queue: QueueModel | undefined =
+    spec.model === 'queue' ? await startQueueModel(spec.workers, spec.modulePath) : undefined;
+  return {
+    async run() {
+      const executor =
+        queue?.executor ??
+        createExecutor({
+          runtime: spec.model as Exclude<TaskSpec['model'], 'queue'>,
+          workers: spec.workers,
+        });
+      const results: unknown[] = [];
+      try {
+        for await (const value of executor.starmap(work, inputs, { chunksize: spec.chunksize })) {
+          results.push(value);
+          progress(results.length, inputs.length);
+        }
+      } finally {
+        // A queue's Redis and worker stay up between jobs, as they would in production.
+        if (queue === undefined) await executor.shutdown();
       }
-    } finally {
-      await executor.shutdown();
-    }
-    return { items: results.length, digest: JSON.stringify(results) ?? 'undefined' };
+      return { items: results.length, digest: JSON.stringify(results) ?? 'undefined' };
+    },
+    async close() {
+      await queue?.close();
+    },
   };
 }

@@ -188,6 +188,15 @@ export function taskVerdict(runs: RunRecord[], taskName: string): string {
   ];
   if (fastest.model === 'sequential')
     parts.push('Going parallel did not pay for this task and these inputs.');
+  const queue = best(runs, ['queue']);
+  if (queue !== undefined) {
+    const local = best(runs, ['thread', 'process']);
+    parts.push(
+      `Through Redis (queue) it reached ${withWorkers(queue)}` +
+        `${local === undefined ? '' : `, against ${withWorkers(local)} for ${local.model === 'thread' ? 'threads' : 'processes'}`}: ` +
+        'the difference is what the trip through Redis costs these calls; workers on other machines can make up for it only by adding cores.',
+    );
+  }
   if (mismatch.length > 0)
     parts.push(`Results differed from sequential under: ${mismatch.join(', ')}.`);
   const note = loadNote(runs);
