@@ -78,6 +78,20 @@ function fromUrl(text: string): RedisClientOptions {
   return options;
 }
 
+/** A URL's connection as parts, so a caller can set the password or TLS options apart from it. */
+export function connectionParts(url: string): Exclude<QueueConnection, string> {
+  const options = fromUrl(url);
+  const parts: Exclude<QueueConnection, string> = {
+    host: options.host,
+    port: options.port,
+    db: options.db,
+  };
+  if (options.username !== undefined) parts.username = options.username;
+  if (options.password !== undefined) parts.password = options.password;
+  if (options.tls !== undefined) parts.tls = true;
+  return parts;
+}
+
 /** Checks a `connection` option and turns it into ioredis options. */
 export function parseConnection(connection: unknown): RedisClientOptions {
   if (typeof connection === 'string') return fromUrl(connection);

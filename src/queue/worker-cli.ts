@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import type { QueueConnection, QueueTlsOptions } from './connection.ts';
+import { connectionParts } from './connection.ts';
 import { BUILT_IN_CODECS, isJobCodec, type JobCodec } from './job-codec.ts';
 import type { LocalModel } from './local-executor.ts';
 import { runQueueWorker } from './remote-worker.ts';
@@ -83,27 +83,12 @@ export async function runWorkerCommand(argv: string[]): Promise<number> {
   }
   let handle: Awaited<ReturnType<typeof runQueueWorker>>;
   try {
-    const url = new URL(str('connection')!);
-    const passwordVar = str('password-env') ?? 'CONCUR_REDIS_PASSWORD';
-    const password = process.env[passwordVar];
-    const tlsCa = str('tls-ca');
-    const useTls = values.tls === true || tlsCa !== undefined || url.protocol === 'rediss:';
-    const connection: QueueConnection = {
-      host: url.hostname.replace(/^\[|\]$/g, '') || '127.0.0.1',
-      port: url.port === '' ? 6379 : Number(url.port),
-      db: url.pathname.length > 1 ? Number(url.pathname.slice(1)) : 0,
-    };
-    if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') {
-      throw new Error(`--connection takes a redis:// or rediss:// URL, got ${url.protocol}`);
-    }
-    if (url.username !== '') connection.username = decodeURIComponent(url.username);
-    if (url.password !== '') connection.password = decodeURIComponent(url.password);
+    const connection = connectionParts(str('connection')!);
+    const password = process.env[str('password-env') ?? 'CONCUR_REDIS_PASSWORD'];
     if (password !== undefined && password !== '') connection.password = password;
-    if (useTls) {
-      const tls: QueueTlsOptions = {};
-      if (tlsCa !== undefined) tls.ca = readFileSync(tlsCa);
-      connection.tls = tls;
-    }
+    const tlsCa = str('tls-ca');
+    if (tlsCa !== undefined) connection.tls = { ca: readFileSync(tlsCa) };
+    else if (values.tls === true) connection.tls = true;
     let codec: JobCodec | undefined;
     const codecName = str('codec');
     if (codecName !== undefined && BUILT_IN_CODECS[codecName] !== undefined) {
