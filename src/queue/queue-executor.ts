@@ -403,6 +403,8 @@ export class QueueExecutor extends BaseExecutor {
         'Start redis-server there, check the connection (host, port, password, TLS), or raise connectTimeoutMs',
       last === undefined ? undefined : { cause: last },
     );
+    // No job of this executor reached Redis, so no worker needs its sign of life.
+    this.#heartbeat.stop();
     for (const entry of [...this.#entries.values()]) {
       this.#settle(entry, { ok: false, error: this.#broken });
     }
