@@ -10,6 +10,7 @@ import { findRedisServer } from '../../src/lab/experiments/queue-model.ts';
 import { makeSearchData } from '../../src/lab/workloads/search-data.ts';
 import { stillRuns, TreeWatcher, until } from './process-tree.ts';
 import { runCli, runJson } from './run-cli.ts';
+import { assertTaskRuns, type TaskRunFields } from './task-runs.ts';
 
 const SIZE = { size: 20_000, lookups: 50, batches: 3, seed: 7 };
 const ARGS = ['--size', '20000', '--lookups', '50', '--batches', '3', '--seed', '7'];
@@ -140,11 +141,11 @@ describe('the queue model of concur cpu and concur compare cpu', { skip }, () =>
     ]);
     assert.equal(result.code, 0, result.stderr);
     const out = JSON.parse(result.stdout) as {
-      workloads: { task: { verdict: string; runs: Record<string, unknown>[] } };
+      workloads: { task: { verdict: string; runs: TaskRunFields[] } };
     };
     const runs = out.workloads.task.runs;
-    assert.deepEqual(
-      runs.map((r) => [r.model, r.workers, r.chunksize]),
+    assertTaskRuns(
+      runs,
       [
         ['sequential', null, 'auto'],
         ['thread', 2, 'auto'],
@@ -152,11 +153,8 @@ describe('the queue model of concur cpu and concur compare cpu', { skip }, () =>
         ['queue', 2, 'auto'],
         ['queue', 2, 7],
       ],
+      120,
     );
-    for (const run of runs) {
-      assert.equal(run.count, 120, String(run.label));
-      assert.equal(run.sameResults, true, String(run.label));
-    }
     assert.match(
       out.workloads.task.verdict,
       /Through Redis \(queue\) it reached [\d.]+x with 2 workers/,

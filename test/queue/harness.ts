@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { Queue } from 'bullmq';
 import { type LocalRedis, startLocalRedis } from '../../src/queue/local-redis.ts';
 
 export const TASKS = fileURLToPath(new URL('../fixtures/queue/tasks.ts', import.meta.url));
@@ -39,6 +40,13 @@ export function redisForThisFile(): LocalRedis {
     stop: () => current().stop(),
     restart: () => current().restart(),
   };
+}
+
+/** A BullMQ Queue on `queue` for the test to read job states and counts from Redis directly. */
+export function inspector(port: number, queue: string): Queue {
+  const q = new Queue(queue, { connection: { host: '127.0.0.1', port }, prefix: 'concur' });
+  q.on('error', () => {});
+  return q;
 }
 
 let queueCount = 0;

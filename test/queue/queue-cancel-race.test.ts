@@ -7,7 +7,6 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { CancelledError, type Future } from '../../src/index.ts';
 import { QueueExecutor } from '../../src/queue/index.ts';
@@ -16,6 +15,7 @@ import { taskIdentity } from '../../src/queue/task-identity.ts';
 import { markRan } from '../fixtures/queue/tasks.ts';
 import {
   freshQueue,
+  inspector,
   redisForThisFile,
   startWorker,
   tempDir,
@@ -38,11 +38,7 @@ test('cancel() racing the worker: true means it never ran, false means it settle
     startWorker(redis.url, queue, ['--model', 'async', '--concurrency', '3']),
   ]);
   const executor = new QueueExecutor({ connection: redis.url, queue });
-  const inspect = new Queue(queue, {
-    connection: { host: '127.0.0.1', port: redis.port },
-    prefix: 'concur',
-  });
-  inspect.on('error', () => {});
+  const inspect = inspector(redis.port, queue);
   const dir = tempDir();
   const outcomes: { i: number; future: Future<number>; cancelled: boolean }[] = [];
   try {
@@ -106,11 +102,7 @@ test('cancel() racing the worker: true means it never ran, false means it settle
 
 test('a worker drops at once a job whose executor has shut down', async () => {
   const queue = freshQueue('gone');
-  const inspect = new Queue(queue, {
-    connection: { host: '127.0.0.1', port: redis.port },
-    prefix: 'concur',
-  });
-  inspect.on('error', () => {});
+  const inspect = inspector(redis.port, queue);
   const workers: WorkerProcess[] = [];
   const dir = tempDir();
   try {
@@ -142,11 +134,7 @@ test('a worker drops at once a job whose executor has shut down', async () => {
 
 test('the backlog of an executor that died without shutting down is dropped, and the worker goes on', async () => {
   const queue = freshQueue('died');
-  const inspect = new Queue(queue, {
-    connection: { host: '127.0.0.1', port: redis.port },
-    prefix: 'concur',
-  });
-  inspect.on('error', () => {});
+  const inspect = inspector(redis.port, queue);
   const workers: WorkerProcess[] = [];
   const dir = tempDir();
   const JOBS = 6;

@@ -3,12 +3,13 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { Queue } from 'bullmq';
+import type { Queue } from 'bullmq';
 import { CancelledError } from '../../src/index.ts';
 import { QueueExecutor } from '../../src/queue/index.ts';
 import { add, flaky, markThenSleep, sleep, waitForFile } from '../fixtures/queue/tasks.ts';
 import {
   freshQueue,
+  inspector,
   redisForThisFile,
   startWorker,
   tempDir,
@@ -33,15 +34,6 @@ async function scenario(
     await Promise.all(cleanup.workers.map((w) => w.stop('SIGKILL')));
     await cleanup.inspect?.close();
   }
-}
-
-function inspector(queue: string): Queue {
-  const q = new Queue(queue, {
-    connection: { host: '127.0.0.1', port: redis.port },
-    prefix: 'concur',
-  });
-  q.on('error', () => {});
-  return q;
 }
 
 describe('QueueExecutor failure semantics', () => {
@@ -107,7 +99,7 @@ describe('QueueExecutor failure semantics', () => {
 
   test('cancel removes a waiting job from Redis, and returns false once it runs', async () => {
     const queue = freshQueue('cancel');
-    const inspect = inspector(queue);
+    const inspect = inspector(redis.port, queue);
     const workers: WorkerProcess[] = [];
     const executor = new QueueExecutor({ connection: redis.url, queue });
     await scenario({ executor, workers, inspect }, async () => {
@@ -159,7 +151,7 @@ describe('QueueExecutor failure semantics', () => {
 
   test('shutdown({ cancelPending }) settles every future and empties the queue', async () => {
     const queue = freshQueue('cancel-pending');
-    const inspect = inspector(queue);
+    const inspect = inspector(redis.port, queue);
     const workers = [
       await startWorker(redis.url, queue, ['--model', 'async', '--concurrency', '1']),
     ];
@@ -189,7 +181,7 @@ describe('QueueExecutor failure semantics', () => {
 
   test('completed jobs are removed from Redis after a bounded age', async () => {
     const queue = freshQueue('age');
-    const inspect = inspector(queue);
+    const inspect = inspector(redis.port, queue);
     const workers = [await startWorker(redis.url, queue, ['--model', 'async'])];
     const executor = new QueueExecutor({
       connection: redis.url,
