@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { findRedisServer } from '../src/lab/experiments/queue-model.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -35,4 +36,39 @@ it('the big-O search example finds the same count under every executor and print
     bad.stderr,
     /--executor must be one of sequential, async, thread, process or all, got gpu/,
   );
+});
+
+it('the at-least-once example: the job of a killed worker runs again elsewhere, and its report is written once', {
+  skip: findRedisServer() === undefined ? 'redis-server is not installed' : false,
+}, () => {
+  if (!existsSync(`${ROOT}/dist/index.js`)) spawnSync('npm', ['run', 'build'], { cwd: ROOT });
+  const result = spawnSync(process.execPath, ['--import', 'tsx', 'examples/queue/idempotent.ts'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  assert.equal(result.status, 0, result.stderr);
+  const killed = /^killed worker (\d+) \(SIGKILL\) while it ran job (\d+)$/m.exec(result.stdout);
+  assert.ok(killed, result.stdout);
+  const jobs = [
+    ...result.stdout.matchAll(
+      /^job (\d+): ran (\d+) time\(s\) \(pids ([\d, ]+)\); report-\1\.txt: "report \1: (\d+)\\n"$/gm,
+    ),
+  ];
+  assert.deepEqual(
+    jobs.map((m) => Number(m[1])),
+    [0, 1, 2, 3],
+    result.stdout,
+  );
+  for (const [, id, runs, pids, square] of jobs) {
+    assert.equal(Number(square), Number(id) ** 2, 'each report holds its own result');
+    if (id === killed[2]) {
+      assert.equal(runs, '2', 'the killed job ran again');
+      assert.equal(pids!.split(', ')[0], killed[1], 'first on the killed worker');
+      assert.notEqual(pids!.split(', ')[1], killed[1], 'then on the other one');
+    } else {
+      assert.equal(runs, '1');
+    }
+  }
+  assert.match(result.stdout, /^4 reports for 4 jobs/m);
 });

@@ -25,6 +25,8 @@ export interface LocalQueueClusterOptions {
   queue?: string;
   /** The codec of the executor and its workers (`--codec`), by built-in name. @default 'json' */
   codec?: 'json' | 'v8';
+  /** More `concur worker` arguments for every worker, e.g. `['--lock-ms', '1000']`. */
+  workerArgs?: readonly string[];
   /** Extra QueueExecutor options. */
   executor?: { capacity?: number; reconcileIntervalMs?: number };
   /** Show the workers' stderr (progress lines) on ours. @default 'ignore' */
@@ -36,6 +38,8 @@ export interface LocalQueueCluster {
   /** The Redis URL (a private redis-server unless `connection` was given). */
   readonly connection: string;
   readonly queue: string;
+  /** The pids of the `concur worker` processes, in start order. */
+  readonly workerPids: readonly number[];
   /** Shuts the executor down, stops the workers (SIGTERM) and the private redis-server. */
   close(): Promise<void>;
 }
@@ -74,6 +78,7 @@ export async function startLocalQueueCluster(
   if (options.workers !== undefined) args.push('--workers', String(options.workers));
   if (options.concurrency !== undefined) args.push('--concurrency', String(options.concurrency));
   if (options.codec !== undefined) args.push('--codec', options.codec);
+  args.push(...(options.workerArgs ?? []));
   const children: ChildProcess[] = [];
   const exits: Promise<unknown>[] = [];
   const started: Promise<void>[] = [];
@@ -120,6 +125,7 @@ export async function startLocalQueueCluster(
     executor,
     connection,
     queue,
+    workerPids: children.map((child) => child.pid!),
     close() {
       closing ??= (async () => {
         await executor.shutdown({ cancelPending: true });
