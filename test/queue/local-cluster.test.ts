@@ -1,5 +1,6 @@
 // startLocalQueueCluster: what the lab uses for `concur compare cpu --model queue`.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { startLocalQueueCluster } from '../../src/queue/index.ts';
 import { add, square } from '../fixtures/queue/tasks.ts';
@@ -11,9 +12,18 @@ test('a local cluster: its own redis-server, two workers, one executor; close st
     workerProcesses: 2,
     model: 'async',
     concurrency: 4,
+    workerArgs: ['--grace-ms', '1234'],
   });
   try {
     assert.match(cluster.connection, /^redis:\/\/127\.0\.0\.1:\d+$/);
+    assert.equal(new Set(cluster.workerPids).size, 2);
+    for (const pid of cluster.workerPids) {
+      assert.match(
+        readFileSync(`/proc/${pid}/cmdline`, 'utf8'),
+        /--grace-ms\x001234/,
+        'workerArgs reach the worker',
+      );
+    }
     const out: number[] = [];
     for await (const v of cluster.executor.map(square, [1, 2, 3, 4, 5], { chunksize: 2 }))
       out.push(v);
