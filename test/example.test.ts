@@ -34,8 +34,35 @@ it('the big-O search example finds the same count under every executor and print
   assert.equal(bad.status, 2);
   assert.match(
     bad.stderr,
-    /--executor must be one of sequential, async, thread, process or all, got gpu/,
+    /--executor must be one of sequential, async, thread, process, queue or all, got gpu/,
   );
+});
+
+it('the big-O search example through Redis: one constructor changed, the same count as threads', {
+  skip: findRedisServer() === undefined ? 'redis-server is not installed' : false,
+}, () => {
+  const args = [
+    '--executor',
+    'thread,queue',
+    '--workers',
+    '2',
+    '--batches',
+    '3',
+    '--needles',
+    '50',
+  ];
+  const result = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', 'examples/big-o-search/main.ts', ...args, '--size', '20000'],
+    { cwd: ROOT, encoding: 'utf8', timeout: 120_000 },
+  );
+  assert.equal(result.status, 0, result.stderr);
+  const found = [...result.stdout.matchAll(/^(\w+) +workers=2 batches=3: found (\d+) of 150$/gm)];
+  assert.deepEqual(
+    found.map((m) => m[1]),
+    ['thread', 'queue'],
+  );
+  assert.equal(found[0]![2], found[1]![2], 'the queue finds what the threads found');
 });
 
 it('the at-least-once example: the job of a killed worker runs again elsewhere, and its report is written once', {
