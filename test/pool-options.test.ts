@@ -8,7 +8,7 @@ import {
   WorkerCrashedError,
 } from '../src/index.ts';
 import { failInit, initWorker, readInit } from './fixtures/crash-tasks.ts';
-import { add, blockThenWho, gate, whoAmI } from './fixtures/suite-tasks.ts';
+import { add, gate, whoAmI } from './fixtures/suite-tasks.ts';
 import { Scratch, waitUntil } from './shared/gates.ts';
 import { POOLS, runMany } from './shared/pools.ts';
 
@@ -17,17 +17,33 @@ for (const pool of POOLS) {
     pool.name === 'thread' ? who.threadId : who.pid;
 
   describe(`${pool.name} pool options`, () => {
-    it('after tiny tasks, spreads long ones over the workers instead of queuing them in one', async () => {
+    it('after tiny tasks, keeps long ones in the pool, not inside a busy worker, so a free worker takes the next', async () => {
       const ex = pool.create({ maxWorkers: 2, minWorkers: 2 });
+      using scratch = new Scratch();
       try {
-        // Tiny tasks teach the pool that tasks are short enough to queue ahead...
+        // Tiny tasks teach the pool that tasks are short enough to queue ahead inside workers...
         for (let round = 0; round < 3; round++) await runMany(ex, 64);
-        // ...then 8 tasks of 40 ms each: 4 per worker, give or take one.
-        const who = await Promise.all(Array.from({ length: 8 }, () => ex.submit(blockThenWho, 40)));
-        const counts = [...new Set(who)].map((w) => who.filter((x) => x === w).length);
-        assert.equal(counts.length, 2, `one worker ran them all: ${who.join(', ')}`);
-        assert.ok(Math.min(...counts) >= 3, `split ${counts.join(' / ')}`);
+        // ...then 8 long ones (each holds its worker until the test opens its gate).
+        const names = Array.from({ length: 8 }, (_, i) => `long-${i}`);
+        const futures = names.map((name, i) => ex.submit(gate, scratch.path(name), i));
+        const started = () => names.filter((name) => scratch.hasStarted(name));
+        await waitUntil('both workers run a long task', () => started().length === 2);
+        // Queued ahead inside a worker, they would wait there while the other worker frees up
+        // (after 16 tiny warm-ups, one of two workers once got 13 of 16 long searches).
+        assert.equal(ex.stats().queued, 6, 'the 6 others wait in the pool');
+        const opened = new Set<string>();
+        for (let done = 1; done <= 6; done++) {
+          // Finish one running task: its worker takes exactly one more, the other stays busy.
+          const running = started().find((name) => !opened.has(name))!;
+          opened.add(running);
+          scratch.open(running);
+          await waitUntil(`task ${done + 2} starts`, () => started().length === done + 2);
+          assert.equal(ex.stats().queued, 6 - done, `after ${done} finished`);
+        }
+        scratch.openAll();
+        assert.deepEqual(await Promise.all(futures), [0, 1, 2, 3, 4, 5, 6, 7]);
       } finally {
+        scratch.openAll();
         await ex.shutdown();
       }
     });
