@@ -1,6 +1,6 @@
 // The shared executor behaviour, run on QueueExecutor with two `concur worker` processes.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import {
@@ -20,6 +20,7 @@ import {
   failOn,
   getHiddenTask,
   notATask,
+  pidWhenReleased,
   sleep,
   square,
   waitForFile,
@@ -192,13 +193,16 @@ describe('QueueExecutor: shared executor behaviour', () => {
 
   test('both workers take jobs', () =>
     withCluster('spread', async ({ executor, workers }) => {
-      const pids = new Set<number>();
-      const futures = Array.from({ length: 24 }, () => executor.submit(sleep, 50));
-      await Promise.all(futures);
-      for (let i = 0; i < 3 && pids.size < 2; i++) {
-        const batch = await Promise.all(Array.from({ length: 12 }, () => executor.submit(whoAmI)));
-        for (const pid of batch) pids.add(pid);
-      }
+      // The async worker holds at most 4 jobs and the thread worker 2: six running at
+      // once means both took some, whatever the timing.
+      const dir = tempDir();
+      const futures = Array.from({ length: 6 }, (_, i) => executor.submit(pidWhenReleased, dir, i));
+      await until(
+        'six jobs run at once',
+        () => readdirSync(dir).filter((f) => f.startsWith('started-')).length === 6,
+      );
+      writeFileSync(join(dir, 'go'), '');
+      const pids = new Set(await Promise.all(futures));
       // The thread model runs tasks in threads of the worker process: same pid.
       assert.deepEqual([...pids].sort(), workers.map((w) => w.pid).sort());
     }));
