@@ -6,31 +6,44 @@ import { fileURLToPath } from 'node:url';
 import { findRedisServer } from '../src/lab/experiments/queue-model.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const noRedis = findRedisServer() === undefined ? 'redis-server is not installed' : false;
+
+/** Runs an example under tsx from the repository root (examples import the built `concur`). */
+function runExample(file: string, args: string[] = []) {
+  if (!existsSync(`${ROOT}/dist/index.js`)) spawnSync('npm', ['run', 'build'], { cwd: ROOT });
+  return spawnSync(process.execPath, ['--import', 'tsx', file, ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+}
+
+/** The big-O search on 3 small batches under `executors`: [executor, count found] per run. */
+function searchUnder(executors: string): [string, string][] {
+  const args = ['--executor', executors, '--workers', '2', '--batches', '3', '--needles', '50'];
+  const result = runExample('examples/big-o-search/main.ts', [...args, '--size', '20000']);
+  assert.equal(result.status, 0, result.stderr);
+  assert.equal(
+    result.stdout.match(/^--- {2}\d+\.\d\d seconds ---$/gm)?.length,
+    executors === 'all' ? 4 : executors.split(',').length,
+  );
+  return [...result.stdout.matchAll(/^(\w+) +workers=2 batches=3: found (\d+) of 150$/gm)].map(
+    (m) => [m[1]!, m[2]!],
+  );
+}
 
 it('the big-O search example finds the same count under every executor and prints the seconds', () => {
-  if (!existsSync(`${ROOT}/dist/index.js`)) spawnSync('npm', ['run', 'build'], { cwd: ROOT });
-  const args = ['--executor', 'all', '--workers', '2', '--batches', '3', '--needles', '50'];
-  const result = spawnSync(
-    process.execPath,
-    ['--import', 'tsx', 'examples/big-o-search/main.ts', ...args, '--size', '20000'],
-    { cwd: ROOT, encoding: 'utf8', timeout: 120_000 },
-  );
-  assert.equal(result.status, 0, result.stderr);
-  const found = [...result.stdout.matchAll(/^(\w+) +workers=2 batches=3: found (\d+) of 150$/gm)];
+  const found = searchUnder('all');
   assert.deepEqual(
-    found.map((m) => m[1]),
+    found.map(([executor]) => executor),
     ['sequential', 'async', 'thread', 'process'],
   );
-  assert.equal(new Set(found.map((m) => m[2])).size, 1, 'every executor finds the same count');
-  assert.equal(result.stdout.match(/^--- {2}\d+\.\d\d seconds ---$/gm)?.length, 4);
-  const bad = spawnSync(
-    process.execPath,
-    ['--import', 'tsx', 'examples/big-o-search/main.ts', '--executor', 'gpu'],
-    {
-      cwd: ROOT,
-      encoding: 'utf8',
-    },
+  assert.equal(
+    new Set(found.map(([, count]) => count)).size,
+    1,
+    'every executor finds the same count',
   );
+  const bad = runExample('examples/big-o-search/main.ts', ['--executor', 'gpu']);
   assert.equal(bad.status, 2);
   assert.match(
     bad.stderr,
@@ -39,41 +52,20 @@ it('the big-O search example finds the same count under every executor and print
 });
 
 it('the big-O search example through Redis: one constructor changed, the same count as threads', {
-  skip: findRedisServer() === undefined ? 'redis-server is not installed' : false,
+  skip: noRedis,
 }, () => {
-  const args = [
-    '--executor',
-    'thread,queue',
-    '--workers',
-    '2',
-    '--batches',
-    '3',
-    '--needles',
-    '50',
-  ];
-  const result = spawnSync(
-    process.execPath,
-    ['--import', 'tsx', 'examples/big-o-search/main.ts', ...args, '--size', '20000'],
-    { cwd: ROOT, encoding: 'utf8', timeout: 120_000 },
-  );
-  assert.equal(result.status, 0, result.stderr);
-  const found = [...result.stdout.matchAll(/^(\w+) +workers=2 batches=3: found (\d+) of 150$/gm)];
+  const found = searchUnder('thread,queue');
   assert.deepEqual(
-    found.map((m) => m[1]),
+    found.map(([executor]) => executor),
     ['thread', 'queue'],
   );
-  assert.equal(found[0]![2], found[1]![2], 'the queue finds what the threads found');
+  assert.equal(found[0]![1], found[1]![1], 'the queue finds what the threads found');
 });
 
 it('the at-least-once example: the job of a killed worker runs again elsewhere, and its report is written once', {
-  skip: findRedisServer() === undefined ? 'redis-server is not installed' : false,
+  skip: noRedis,
 }, () => {
-  if (!existsSync(`${ROOT}/dist/index.js`)) spawnSync('npm', ['run', 'build'], { cwd: ROOT });
-  const result = spawnSync(process.execPath, ['--import', 'tsx', 'examples/queue/idempotent.ts'], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    timeout: 120_000,
-  });
+  const result = runExample('examples/queue/idempotent.ts');
   assert.equal(result.status, 0, result.stderr);
   const killed = /^killed worker (\d+) \(SIGKILL\) while it ran job (\d+)$/m.exec(result.stdout);
   assert.ok(killed, result.stdout);
