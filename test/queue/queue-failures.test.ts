@@ -198,6 +198,33 @@ describe('QueueExecutor failure semantics', () => {
     });
   });
 
+  test('SIGINT (Ctrl-C): a running job finishes within the grace time, then the worker exits 0 and takes no more', async () => {
+    const queue = freshQueue('sigint');
+    const workers = [
+      await startWorker(redis.url, queue, ['--model', 'async', '--grace-ms', '20000']),
+    ];
+    const executor = new QueueExecutor({ connection: redis.url, queue });
+    await scenario({ executor, workers }, async () => {
+      const dir = tempDir();
+      const gate = join(dir, 'go');
+      const running = executor.submit(waitForFile, gate, 'finished');
+      await until('the job to start', () => executor.stats().busyWorkers === 1);
+      const exited = workers[0]!.stop('SIGINT');
+      await until('the worker to stop taking jobs', () =>
+        workers[0]!.stderr().includes('stopping;'),
+      );
+      const later = executor.submit(add, 1, 2);
+      writeFileSync(gate, '');
+      assert.equal(await running, 'finished');
+      assert.equal(await exited, 0);
+      assert.match(workers[0]!.stderr(), /stopped; 1 done, 0 failed/);
+      assert.doesNotMatch(workers[0]!.stderr(), /handed \d+ unfinished/);
+      // Nothing took the later job: it waits in Redis for the next worker.
+      workers.push(await startWorker(redis.url, queue, ['--model', 'async']));
+      assert.equal(await later, 3);
+    });
+  });
+
   test('SIGTERM: a running job past the grace time goes back to the queue for another worker', async () => {
     const queue = freshQueue('sigterm');
     const workers = await Promise.all([
