@@ -4,8 +4,8 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import type { Queue } from 'bullmq';
-import { CancelledError } from '../../src/index.ts';
-import { QueueExecutor } from '../../src/queue/index.ts';
+import { CancelledError, DataCloneError } from '../../src/index.ts';
+import { QueueExecutor, v8Codec } from '../../src/queue/index.ts';
 import { add, flaky, markThenSleep, sleep, waitForFile } from '../fixtures/queue/tasks.ts';
 import {
   freshQueue,
@@ -195,6 +195,34 @@ describe('QueueExecutor failure semantics', () => {
       // BullMQ trims by age when the next job of the queue finishes.
       await executor.submit(add, 2, 2);
       assert.equal(await inspect.getCompletedCount(), 1, 'the old job is gone, the new one stays');
+    });
+  });
+
+  test("jobs a worker cannot run (another codec, another program's job) fail at once, saying why", async () => {
+    const queue = freshQueue('mismatch');
+    const inspect = inspector(redis.port, queue);
+    const workers = [await startWorker(redis.url, queue, ['--model', 'async'])];
+    const executor = new QueueExecutor({ connection: redis.url, queue, codec: v8Codec });
+    await scenario({ executor, workers, inspect }, async () => {
+      await assert.rejects(executor.submit(add, 1, 2), (error: unknown) => {
+        assert.ok(error instanceof DataCloneError, String(error));
+        assert.match(
+          error.message,
+          /encoded with codec `v8`, this worker has `json`; start the worker with the same codec/,
+        );
+        return true;
+      });
+      await inspect.add('not-ours', { hello: 'world' }, { jobId: 'foreign' });
+      await until(
+        'the foreign job to fail',
+        async () => (await inspect.getJobState('foreign')) === 'failed',
+      );
+      const job = await inspect.getJob('foreign');
+      assert.match(
+        String(job?.failedReason),
+        /is not a concur job of format \d+; is another program using queue/,
+      );
+      assert.equal(job?.attemptsMade, 1, 'not retried');
     });
   });
 
