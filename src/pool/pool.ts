@@ -15,6 +15,7 @@ import {
 import type { AnyTask } from '../task/task.ts';
 import { describeCloneFailure } from './clone-check.ts';
 import type { ResolvedPoolOptions } from './pool-options.ts';
+import { RunTimeEstimate } from './run-time-estimate.ts';
 import {
   decodeFailure,
   initializerCrash,
@@ -56,10 +57,7 @@ export class Pool {
   readonly #taskRefs = new Map<AnyTask, number>();
   #nextRef = 1;
   #dispatchQueued = false;
-  /** Moving average of a job's run time in a worker; -1 until the first result. */
-  #avgRunMs = -1;
-  /** #avgRunMs comes from first runs only. */
-  #avgIsCold = false;
+  readonly #runTime = new RunTimeEstimate(LONG_JOB_MS);
   #idleWaiters: (() => void)[] = [];
   #closed = false;
   #exitWaiters: (() => void)[] = [];
@@ -151,12 +149,9 @@ export class Pool {
 
   #window(): number {
     const c = this.#options.concurrencyPerWorker;
-    if (this.#avgRunMs < 0) return c;
-    if (this.#avgRunMs >= LONG_JOB_MS) return c;
-    return Math.min(
-      MAX_WINDOW,
-      c * Math.max(2, Math.ceil(LONG_JOB_MS / Math.max(this.#avgRunMs, 0.001))),
-    );
+    const ms = this.#runTime.ms;
+    if (ms < 0 || ms >= LONG_JOB_MS) return c;
+    return Math.min(MAX_WINDOW, c * Math.max(2, Math.ceil(LONG_JOB_MS / Math.max(ms, 0.001))));
   }
 
   /**
@@ -379,26 +374,7 @@ export class Pool {
         job.firstRun = true;
       }
       job.runMs = runMs;
-      // A short first run (compiling included) made a tiny task look long for dozens of
-      // results: it stands in only until the first warm run replaces it. A long one counts:
-      // compiling does not take a millisecond, and it says the work has changed.
-      if (job.firstRun && runMs < LONG_JOB_MS) {
-        if (this.#avgRunMs < 0) {
-          this.#avgRunMs = runMs;
-          this.#avgIsCold = true;
-        }
-      } else if (this.#avgRunMs < 0 || this.#avgIsCold) {
-        this.#avgRunMs = runMs;
-        this.#avgIsCold = false;
-      } else if (runMs >= LONG_JOB_MS && runMs > this.#avgRunMs) {
-        // Up at once, down slowly: jobs queued ahead behind a long one wait while another
-        // worker may idle, so one long job stops the read-ahead. Blended in at 10%, a 6 ms
-        // job after tiny ones left the average at 0.6 ms, and 2 more long jobs went into
-        // the busy worker. Reading ahead resumes about 7 tiny results after a 2 ms one.
-        this.#avgRunMs = runMs;
-      } else {
-        this.#avgRunMs = this.#avgRunMs * 0.9 + runMs * 0.1;
-      }
+      this.#runTime.add(runMs, job.firstRun);
       if (results[i + 1] === ResultStatus.Ok) callbacks.fulfilled(job, results[i + 2]);
       else callbacks.rejected(job, decodeFailure(results[i + 2]));
     }
