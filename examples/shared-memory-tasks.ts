@@ -1,5 +1,5 @@
 import { threadId } from 'node:worker_threads';
-import { task } from '../src/index.ts';
+import { task } from 'concur';
 
 /** The story's search: how many of `needles` are in `haystack`, by linear scan. */
 export const search = task(

@@ -6,7 +6,7 @@
 //   node --import tsx examples/shared-memory.ts threads-shared
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { ProcessPoolExecutor, sharedArray, ThreadPoolExecutor } from '../src/index.ts';
+import { ProcessPoolExecutor, sharedArray, ThreadPoolExecutor } from 'concur';
 import { search, warmUp } from './shared-memory-tasks.ts';
 
 const SIZE = 10_000_000;

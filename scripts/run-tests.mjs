@@ -1,5 +1,8 @@
 // Runs every test/**/*.test.ts under node:test with tsx. Node 20's --test does not
-// expand globs itself, and plain sh has no `**`.
+// expand globs itself, and plain sh has no `**`. The `concur-source` condition makes
+// `concur`, `concur/backend` and `concur-queue` resolve to their TypeScript sources, the
+// same files the tests import by path, so one program never holds two copies of a class.
+// Workers inherit the flag (threads through execArgv, processes through fork's execArgv).
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,7 +19,7 @@ const only = process.argv.slice(2);
 const files = only.length > 0 ? only : find('test').sort();
 const result = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--test', '--test-concurrency=2', ...files],
+  ['--import', 'tsx', '--conditions=concur-source', '--test', '--test-concurrency=2', ...files],
   { stdio: 'inherit' },
 );
 process.exit(result.status ?? 1);

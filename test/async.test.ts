@@ -1,4 +1,4 @@
-import { AsyncExecutor } from '../src/index.ts';
+import { AsyncExecutor } from '../packages/concur/src/index.ts';
 import { executorSuite } from './shared/executor-suite.ts';
 
 executorSuite('async', (options) => new AsyncExecutor({ concurrency: 2, ...options }), {

@@ -1,7 +1,16 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { decodeError, encodeError, isEncodedError } from '../src/errors/error-codec.ts';
-import { ConcurError, TaskNotFoundError, TimeoutError, WorkerCrashedError } from '../src/index.ts';
+import {
+  decodeError,
+  encodeError,
+  isEncodedError,
+} from '../packages/concur/src/errors/error-codec.ts';
+import {
+  ConcurError,
+  TaskNotFoundError,
+  TimeoutError,
+  WorkerCrashedError,
+} from '../packages/concur/src/index.ts';
 
 const roundTrip = (error: unknown) => decodeError(structuredClone(encodeError(error)));
 

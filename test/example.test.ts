@@ -3,14 +3,15 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { findRedisServer } from '../src/lab/experiments/queue-model.ts';
+import { findRedisServer } from '../packages/lab/src/experiments/queue-model.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const noRedis = findRedisServer() === undefined ? 'redis-server is not installed' : false;
 
 /** Runs an example under tsx from the repository root (examples import the built `concur`). */
 function runExample(file: string, args: string[] = []) {
-  if (!existsSync(`${ROOT}/dist/index.js`)) spawnSync('npm', ['run', 'build'], { cwd: ROOT });
+  if (!existsSync(`${ROOT}/packages/concur/dist/index.js`))
+    spawnSync('npm', ['run', 'build'], { cwd: ROOT });
   return spawnSync(process.execPath, ['--import', 'tsx', file, ...args], {
     cwd: ROOT,
     encoding: 'utf8',

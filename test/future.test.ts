@@ -7,8 +7,8 @@ import {
   rejectFuture,
   resolveFuture,
   startFuture,
-} from '../src/future/future.ts';
-import { CancelledError } from '../src/index.ts';
+} from '../packages/concur/src/future/future.ts';
+import { CancelledError } from '../packages/concur/src/index.ts';
 
 describe('Future', () => {
   it('moves pending -> running -> fulfilled and resolves awaiters', async () => {

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { task } from '../src/index.ts';
-import { Job, JobMode, JobState } from '../src/job/job.ts';
-import { JobQueue } from '../src/job/job-queue.ts';
+import { task } from '../packages/concur/src/index.ts';
+import { Job, JobMode, JobState } from '../packages/concur/src/job/job.ts';
+import { JobQueue } from '../packages/concur/src/job/job-queue.ts';
 
 const noopTask = task(import.meta.url, function noopTask() {});
 const sink = { started() {}, fulfilled() {}, rejected() {} };

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ProcessPoolExecutor, ThreadPoolExecutor } from '../src/index.ts';
-import { packNumbers } from '../src/runtime/number-pack.ts';
+import { ProcessPoolExecutor, ThreadPoolExecutor } from '../packages/concur/src/index.ts';
+import { packNumbers } from '../packages/concur/src/runtime/number-pack.ts';
 import { echo } from './fixtures/suite-tasks.ts';
 
 // Map chunks of numbers travel as Float64Arrays (src/runtime/number-pack.ts); what a

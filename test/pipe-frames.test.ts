@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { FrameKind, FrameReader, frame } from '../src/runtime/pipe-frames.ts';
+import { FrameKind, FrameReader, frame } from '../packages/concur/src/runtime/pipe-frames.ts';
 
 const bodies = [Buffer.from('a'), Buffer.alloc(0), Buffer.alloc(70_000, 7), Buffer.from('last')];
 const stream = Buffer.concat(

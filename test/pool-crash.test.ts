@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { TaskNotFoundError, WorkerCrashedError } from '../src/index.ts';
+import { TaskNotFoundError, WorkerCrashedError } from '../packages/concur/src/index.ts';
 import { unreachable } from './fixtures/broken-at-import.ts';
 import { exhaustMemory, exitInTask, throwInTimer } from './fixtures/crash-tasks.ts';
 import { add, gate, whoAmI } from './fixtures/suite-tasks.ts';

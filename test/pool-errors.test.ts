@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { DataCloneError } from '../src/index.ts';
+import { DataCloneError } from '../packages/concur/src/index.ts';
 import { returnFunction } from './fixtures/crash-tasks.ts';
 import { double, echo, length } from './fixtures/suite-tasks.ts';
 import { POOLS, runMany } from './shared/pools.ts';

@@ -6,7 +6,7 @@ import {
   ProcessPoolExecutor,
   ThreadPoolExecutor,
   WorkerCrashedError,
-} from '../src/index.ts';
+} from '../packages/concur/src/index.ts';
 import { failInit, initWorker, readInit } from './fixtures/crash-tasks.ts';
 import { add, gate, whoAmI } from './fixtures/suite-tasks.ts';
 import { Scratch, waitUntil } from './shared/gates.ts';

@@ -1,4 +1,4 @@
-import { SequentialExecutor } from '../src/index.ts';
+import { SequentialExecutor } from '../packages/concur/src/index.ts';
 import { executorSuite } from './shared/executor-suite.ts';
 
 executorSuite('sequential', (options) => new SequentialExecutor(options), {

@@ -1,4 +1,4 @@
-import { ThreadPoolExecutor } from '../src/index.ts';
+import { ThreadPoolExecutor } from '../packages/concur/src/index.ts';
 import { executorSuite } from './shared/executor-suite.ts';
 
 executorSuite('thread', (options) => new ThreadPoolExecutor({ maxWorkers: 2, ...options }), {

@@ -16,10 +16,11 @@ import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 // These tests run programs as a user would: the TypeScript fixture under tsx, the same
-// fixture compiled by the project's tsc, and the packed package installed from its tarball.
+// fixture compiled by the project's tsc. test/packages.test.ts installs the packed tarballs.
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const FIXTURE = join(ROOT, 'test/fixtures/ts-program');
+const CORE = join(ROOT, 'packages/concur');
 const EXPECTED_COUNTS = [4, 25, 168];
 const temps: string[] = [];
 
@@ -34,7 +35,7 @@ function userProject(): string {
   const dir = tempDir();
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: 'module', private: true }));
   mkdirSync(join(dir, 'node_modules'));
-  symlinkSync(ROOT, join(dir, 'node_modules/concur'), 'dir');
+  symlinkSync(CORE, join(dir, 'node_modules/concur'), 'dir');
   symlinkSync(join(ROOT, 'node_modules/tsx'), join(dir, 'node_modules/tsx'), 'dir');
   return dir;
 }
@@ -56,7 +57,7 @@ function assertReport(report: unknown, extension: string): void {
 }
 
 before(() => {
-  if (!existsSync(join(ROOT, 'dist/index.js'))) {
+  if (!existsSync(join(CORE, 'dist/index.js'))) {
     execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore' });
   }
 });
@@ -85,50 +86,5 @@ describe('a user program', () => {
       ['main.js', 'tasks.js'],
     );
     assertReport(run(dir, ['main.js']), '.js');
-  });
-
-  it("installs from the packed tarball and runs `import { ThreadPoolExecutor } from 'concur'`", () => {
-    const packDir = tempDir();
-    const tarball = execFileSync('npm', ['pack', '--silent', '--pack-destination', packDir], {
-      cwd: ROOT,
-      encoding: 'utf8',
-    })
-      .trim()
-      .split('\n')
-      .at(-1)!;
-    const app = tempDir();
-    writeFileSync(
-      join(app, 'package.json'),
-      JSON.stringify({ name: 'app', private: true, type: 'module' }),
-    );
-    execFileSync(
-      'npm',
-      ['install', '--offline', '--no-audit', '--no-fund', '--silent', join(packDir, tarball)],
-      { cwd: app, stdio: 'pipe' },
-    );
-    writeFileSync(
-      join(app, 'tasks.mjs'),
-      [
-        "import { task } from 'concur';",
-        'export const square = task(import.meta.url, function square(x) { return x * x; });',
-      ].join('\n'),
-    );
-    writeFileSync(
-      join(app, 'main.mjs'),
-      [
-        "import { ThreadPoolExecutor } from 'concur';",
-        "import { square } from './tasks.mjs';",
-        'const pool = new ThreadPoolExecutor({ maxWorkers: 2 });',
-        'const squares = [];',
-        'for await (const value of pool.map(square, [1, 2, 3, 4])) squares.push(value);',
-        'await pool.shutdown();',
-        'console.log(JSON.stringify(squares));',
-      ].join('\n'),
-    );
-    assert.deepEqual(run(app, ['main.mjs']), [1, 4, 9, 16]);
-    assert.ok(
-      !existsSync(join(app, 'node_modules/concur/src')),
-      'the package ships dist/, not the sources',
-    );
   });
 });

@@ -1,9 +1,9 @@
 // The worker side of the pools, driven directly through a fake transport.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { JobMode } from '../src/job/job.ts';
-import { WorkerLoop } from '../src/runtime/entry/worker-loop.ts';
-import type { FromWorker } from '../src/runtime/protocol.ts';
+import { JobMode } from '../packages/concur/src/job/job.ts';
+import { WorkerLoop } from '../packages/concur/src/runtime/entry/worker-loop.ts';
+import type { FromWorker } from '../packages/concur/src/runtime/protocol.ts';
 import { add, inc, sleep } from './fixtures/tasks.ts';
 
 function startLoop() {

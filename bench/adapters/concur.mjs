@@ -1,4 +1,4 @@
-import * as concur from '../../dist/index.js';
+import * as concur from '../../packages/concur/dist/index.js';
 import { inc, search } from '../workers/concur-tasks.mjs';
 
 const tasks = { inc, search };

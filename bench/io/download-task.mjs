@@ -1,4 +1,4 @@
-import { task } from '../../dist/index.js';
+import { task } from '../../packages/concur/dist/index.js';
 import { download as get } from './client.mjs';
 
 export const download = task(import.meta.url, function download(url) {

@@ -2,7 +2,7 @@ import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import pLimit from 'p-limit';
 import pMap from 'p-map';
-import { AsyncExecutor } from '../../dist/index.js';
+import { AsyncExecutor } from '../../packages/concur/dist/index.js';
 import { closeClient, download } from '../io/client.mjs';
 import { download as downloadTask } from '../io/download-task.mjs';
 import { interleave } from '../lib/interleave.mjs';

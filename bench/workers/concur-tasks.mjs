@@ -1,5 +1,5 @@
 // concur's tasks: the same bodies, declared with task() from the built library.
-import { task } from '../../dist/index.js';
+import { task } from '../../packages/concur/dist/index.js';
 import * as bodies from './tasks.mjs';
 
 export const inc = task(import.meta.url, function inc(x) {

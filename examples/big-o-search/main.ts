@@ -11,7 +11,7 @@ import {
   SequentialExecutor,
   ThreadPoolExecutor,
 } from 'concur';
-import { type LocalQueueCluster, QueueExecutor, startLocalQueueCluster } from 'concur/queue';
+import { type LocalQueueCluster, QueueExecutor, startLocalQueueCluster } from 'concur-queue';
 import { search } from './tasks.ts';
 
 const KINDS = ['sequential', 'async', 'thread', 'process', 'queue'] as const;

@@ -1,6 +1,6 @@
 // Your own task for `concur compare --task examples/lab/tasks.ts#longestCollatz --inputs examples/lab/inputs.json`.
 // In your project, import from 'concur' instead.
-import { task } from '../../src/index.ts';
+import { task } from 'concur';
 
 const SPAN = 25_000;
 

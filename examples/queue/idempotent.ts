@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startLocalQueueCluster } from 'concur/queue';
+import { startLocalQueueCluster } from 'concur-queue';
 import { writeReport } from './report-tasks.ts';
 
 const JOBS = 4;

@@ -3,8 +3,8 @@
 // a map, next to a ThreadPoolExecutor on the same tasks.
 //   node --import tsx examples/queue/round-trip.ts
 import { fileURLToPath } from 'node:url';
-import { type Executor, ThreadPoolExecutor } from '../../src/index.ts';
-import { startLocalQueueCluster } from '../../src/queue/index.ts';
+import { type Executor, ThreadPoolExecutor } from 'concur';
+import { startLocalQueueCluster } from 'concur-queue';
 import { add, square } from '../../test/fixtures/queue/tasks.ts';
 
 const TASKS = fileURLToPath(new URL('../../test/fixtures/queue/tasks.ts', import.meta.url));

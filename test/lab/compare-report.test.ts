@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
-import type { RunRecord as Run } from '../../src/lab/experiments/run-record.ts';
+import type { RunRecord as Run } from '../../packages/lab/src/experiments/run-record.ts';
 import { runCli, runJson } from './run-cli.ts';
 
 interface CompareJson {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { makeSearchData } from '../../src/lab/workloads/search-data.ts';
+import { makeSearchData } from '../../packages/lab/src/workloads/search-data.ts';
 import { runJson } from './run-cli.ts';
 
 const SIZE = { size: 20_000, lookups: 50, batches: 3, seed: 7 };

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { treeUsage } from '../../src/lab/measure/proc.ts';
+import { treeUsage } from '../../packages/lab/src/measure/proc.ts';
 
 export interface SeenProcess {
   pid: number;

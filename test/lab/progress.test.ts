@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ProgressBar } from '../../src/lab/render/progress.ts';
+import { ProgressBar } from '../../packages/lab/src/render/progress.ts';
 
 describe('ProgressBar', () => {
   const stderr = process.stderr as NodeJS.WriteStream & { isTTY: boolean };

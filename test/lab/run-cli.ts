@@ -2,8 +2,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-export const SOURCE_CLI = fileURLToPath(new URL('../../src/lab/cli.ts', import.meta.url));
-export const BUILT_CLI = fileURLToPath(new URL('../../dist/lab/cli.js', import.meta.url));
+export const SOURCE_CLI = fileURLToPath(new URL('../../packages/lab/src/cli.ts', import.meta.url));
+export const BUILT_CLI = fileURLToPath(new URL('../../packages/lab/dist/cli.js', import.meta.url));
 
 export interface CliResult {
   code: number | null;

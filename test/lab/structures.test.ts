@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { compareStructures } from '../../src/lab/workloads/structures.ts';
+import { compareStructures } from '../../packages/lab/src/workloads/structures.ts';
 import { runCli, runJson } from './run-cli.ts';
 
 describe('concur structures', () => {

@@ -6,10 +6,10 @@ import { join } from 'node:path';
 import { after, before } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { Queue } from 'bullmq';
-import { type LocalRedis, startLocalRedis } from '../../src/queue/local-redis.ts';
+import { type LocalRedis, startLocalRedis } from '../../packages/queue/src/local-redis.ts';
 
 export const TASKS = fileURLToPath(new URL('../fixtures/queue/tasks.ts', import.meta.url));
-const CLI = fileURLToPath(new URL('../../src/queue/worker-cli.ts', import.meta.url));
+const CLI = fileURLToPath(new URL('../../packages/queue/src/worker-cli.ts', import.meta.url));
 
 export { startLocalRedis };
 

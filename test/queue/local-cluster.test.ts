@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { startLocalQueueCluster } from '../../src/queue/index.ts';
+import { startLocalQueueCluster } from '../../packages/queue/src/index.ts';
 import { add, square } from '../fixtures/queue/tasks.ts';
 import { TASKS, until } from './harness.ts';
 

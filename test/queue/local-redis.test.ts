@@ -3,10 +3,10 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { test } from 'node:test';
-import { startLocalRedis } from '../../src/queue/index.ts';
-import { canConnect } from '../../src/queue/local-redis.ts';
+import { startLocalRedis } from '../../packages/queue/src/index.ts';
+import { canConnect } from '../../packages/queue/src/local-redis.ts';
 
-const LOCAL_REDIS = new URL('../../src/queue/local-redis.ts', import.meta.url).href;
+const LOCAL_REDIS = new URL('../../packages/queue/src/local-redis.ts', import.meta.url).href;
 
 async function closesWithin(port: number, ms: number): Promise<boolean> {
   const deadline = Date.now() + ms;

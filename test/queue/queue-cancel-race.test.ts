@@ -8,10 +8,10 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
-import { CancelledError, type Future } from '../../src/index.ts';
-import { QueueExecutor } from '../../src/queue/index.ts';
-import { closedKey, JOB_FORMAT, type QueueJobData } from '../../src/queue/job-data.ts';
-import { taskIdentity } from '../../src/queue/task-identity.ts';
+import { CancelledError, type Future } from '../../packages/concur/src/index.ts';
+import { QueueExecutor } from '../../packages/queue/src/index.ts';
+import { closedKey, JOB_FORMAT, type QueueJobData } from '../../packages/queue/src/job-data.ts';
+import { taskIdentity } from '../../packages/queue/src/task-identity.ts';
 import { markRan } from '../fixtures/queue/tasks.ts';
 import {
   freshQueue,

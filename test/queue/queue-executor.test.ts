@@ -12,8 +12,8 @@ import {
   TaskNotFoundError,
   TimeoutError,
   wait,
-} from '../../src/index.ts';
-import { QueueExecutor } from '../../src/queue/index.ts';
+} from '../../packages/concur/src/index.ts';
+import { QueueExecutor } from '../../packages/queue/src/index.ts';
 import { outside } from '../fixtures/queue/outside.ts';
 import {
   add,
@@ -268,7 +268,7 @@ describe('QueueExecutor: shared executor behaviour', () => {
 
   test('a worker runs only tasks exported from its --tasks root', () =>
     withCluster('security', async ({ executor }) => {
-      const { task } = await import('../../src/index.ts');
+      const { task } = await import('../../packages/concur/src/index.ts');
       // Same folder, other file: the workers were started with --tasks tasks.ts only.
       await assert.rejects(executor.submit(outside), TaskNotFoundError);
       await assert.rejects(executor.submit(getHiddenTask()), /exports no task named `hiddenTask`/);

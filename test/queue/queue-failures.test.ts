@@ -4,8 +4,8 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import type { Queue } from 'bullmq';
-import { CancelledError, DataCloneError } from '../../src/index.ts';
-import { QueueExecutor, v8Codec } from '../../src/queue/index.ts';
+import { CancelledError, DataCloneError } from '../../packages/concur/src/index.ts';
+import { QueueExecutor, v8Codec } from '../../packages/queue/src/index.ts';
 import { add, flaky, markThenSleep, sleep, waitForFile } from '../fixtures/queue/tasks.ts';
 import {
   freshQueue,

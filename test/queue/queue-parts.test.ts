@@ -6,12 +6,16 @@ import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { DataCloneError, InvalidArgumentError, TaskNotFoundError } from '../../src/index.ts';
-import { parseConnection } from '../../src/queue/connection.ts';
-import { fromBullFailure, toBullError } from '../../src/queue/error-codec.ts';
-import { QueueExecutor } from '../../src/queue/index.ts';
-import { jsonCodec, v8Codec } from '../../src/queue/job-codec.ts';
-import { TaskResolver, taskIdentity } from '../../src/queue/task-identity.ts';
+import {
+  DataCloneError,
+  InvalidArgumentError,
+  TaskNotFoundError,
+} from '../../packages/concur/src/index.ts';
+import { parseConnection } from '../../packages/queue/src/connection.ts';
+import { fromBullFailure, toBullError } from '../../packages/queue/src/error-codec.ts';
+import { QueueExecutor } from '../../packages/queue/src/index.ts';
+import { jsonCodec, v8Codec } from '../../packages/queue/src/job-codec.ts';
+import { TaskResolver, taskIdentity } from '../../packages/queue/src/task-identity.ts';
 import { add } from '../fixtures/queue/tasks.ts';
 import { TASKS, tempDir } from './harness.ts';
 

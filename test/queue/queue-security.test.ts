@@ -5,9 +5,9 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { QueueBackendError } from '../../src/index.ts';
-import { QueueExecutor } from '../../src/queue/index.ts';
-import { freePort, type LocalRedis } from '../../src/queue/local-redis.ts';
+import { QueueBackendError } from '../../packages/concur/src/index.ts';
+import { QueueExecutor } from '../../packages/queue/src/index.ts';
+import { freePort, type LocalRedis } from '../../packages/queue/src/local-redis.ts';
 import { add } from '../fixtures/queue/tasks.ts';
 import { freshQueue, startLocalRedis, startWorker, tempDir } from './harness.ts';
 

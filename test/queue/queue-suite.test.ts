@@ -2,8 +2,8 @@
 // processes (two threads each) on one queue; each executor follows only its own jobs.
 import { after, before } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { QueueExecutor, v8Codec } from '../../src/queue/index.ts';
-import type { LocalRedis } from '../../src/queue/local-redis.ts';
+import { QueueExecutor, v8Codec } from '../../packages/queue/src/index.ts';
+import type { LocalRedis } from '../../packages/queue/src/local-redis.ts';
 import { executorSuite } from '../shared/executor-suite.ts';
 import { freshQueue, startLocalRedis, startWorker, type WorkerProcess } from './harness.ts';
 

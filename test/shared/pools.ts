@@ -4,7 +4,7 @@ import {
   ProcessPoolExecutor,
   ThreadPoolExecutor,
   type ThreadPoolOptions,
-} from '../../src/index.ts';
+} from '../../packages/concur/src/index.ts';
 import { add } from '../fixtures/suite-tasks.ts';
 
 export interface PoolKind {

@@ -1,4 +1,4 @@
-import type { Executor, Future } from '../../src/index.ts';
+import type { Executor, Future } from '../../packages/concur/src/index.ts';
 import { gate } from '../fixtures/suite-tasks.ts';
 import { Scratch } from './gates.ts';
 

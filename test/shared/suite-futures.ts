@@ -8,7 +8,7 @@ import {
   type SettledFuture,
   TimeoutError,
   wait,
-} from '../../src/index.ts';
+} from '../../packages/concur/src/index.ts';
 import { add, gate, throwError, touch } from '../fixtures/suite-tasks.ts';
 import { fillCapacity, openBlocks, type SuiteContext, withExecutor } from './suite-context.ts';
 

@@ -8,7 +8,7 @@ import {
   InvalidTaskError,
   QueueFullError,
   task,
-} from '../../src/index.ts';
+} from '../../packages/concur/src/index.ts';
 import { add, double, gate, throwError, touch } from '../fixtures/suite-tasks.ts';
 import { waitUntil } from './gates.ts';
 import { fillCapacity, openBlocks, type SuiteContext, withExecutor } from './suite-context.ts';

@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { AbortError, InvalidArgumentError, InvalidTaskError } from '../../src/index.ts';
+import {
+  AbortError,
+  InvalidArgumentError,
+  InvalidTaskError,
+} from '../../packages/concur/src/index.ts';
 import {
   add,
   asyncDouble,

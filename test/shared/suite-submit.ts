@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { AbortError, InvalidArgumentError, TimeoutError } from '../../src/index.ts';
+import { AbortError, InvalidArgumentError, TimeoutError } from '../../packages/concur/src/index.ts';
 import {
   abortLog,
   add,

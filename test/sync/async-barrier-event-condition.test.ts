@@ -9,7 +9,7 @@ import {
   BrokenBarrierError,
   LockNotHeldError,
   TimeoutError,
-} from '../../src/index.ts';
+} from '../../packages/concur/src/index.ts';
 import { leave } from './arbitraries.ts';
 import { isLeaveError, ticks, waitOptions } from './helpers.ts';
 

@@ -10,7 +10,7 @@ import {
   LockNotHeldError,
   SemaphoreOverReleaseError,
   TimeoutError,
-} from '../../src/index.ts';
+} from '../../packages/concur/src/index.ts';
 import { worker } from './arbitraries.ts';
 import { runScenario } from './scenario.ts';
 

@@ -1,5 +1,5 @@
 import { setImmediate as immediate } from 'node:timers/promises';
-import { AbortError, TimeoutError } from '../../src/index.ts';
+import { AbortError, TimeoutError } from '../../packages/concur/src/index.ts';
 
 /** Lets `n` turns of the event loop pass (timers, I/O and every queued microtask). */
 export async function ticks(n: number): Promise<void> {

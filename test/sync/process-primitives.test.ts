@@ -12,7 +12,7 @@ import {
   ThreadPoolExecutor,
   TimeoutError,
   WorkerCrashedError,
-} from '../../src/index.ts';
+} from '../../packages/concur/src/index.ts';
 import {
   appendLines,
   dieHoldingProcessLock,

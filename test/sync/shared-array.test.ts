@@ -6,7 +6,7 @@ import {
   SequentialExecutor,
   sharedArray,
   ThreadPoolExecutor,
-} from '../../src/index.ts';
+} from '../../packages/concur/src/index.ts';
 import { sumArray } from '../fixtures/sync-tasks.ts';
 
 describe('sharedArray', () => {

@@ -14,7 +14,7 @@ import {
   ThreadSemaphore,
   TimeoutError,
   WorkerCrashedError,
-} from '../../src/index.ts';
+} from '../../packages/concur/src/index.ts';
 import {
   barrierRounds,
   dieHolding,

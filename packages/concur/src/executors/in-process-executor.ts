@@ -1,0 +1,158 @@
+import type { Job } from '../job/job.ts';
+import { JobQueue } from '../job/job-queue.ts';
+import { isThenable, runJob } from '../job/run-job.ts';
+import type { CallSites } from '../options/call-sites.ts';
+import type { AnyTask } from '../task/task.ts';
+import { LazyTaskContext } from '../task/task-context.ts';
+import { BaseExecutor } from './base-executor.ts';
+
+/** Longest stretch of back-to-back synchronous tasks before timers and I/O get a turn. */
+const SLICE_MS = 10;
+
+/**
+ * Runs tasks on this thread's event loop, at most `concurrency` at a time.
+ * A synchronous task blocks the loop while it runs (that is what sequential code
+ * does); an async task yields at each await, so up to `concurrency` overlap.
+ */
+export abstract class InProcessExecutor extends BaseExecutor {
+  readonly #concurrency: number;
+  readonly #queue = new JobQueue();
+  #running = 0;
+  #scheduled = false;
+  #idleWaiters: (() => void)[] = [];
+  readonly #contexts = new Map<Job, LazyTaskContext>();
+
+  protected constructor(concurrency: number, maxQueue: number, callSites: CallSites | undefined) {
+    super(maxQueue, callSites);
+    this.#concurrency = concurrency;
+  }
+
+  get capacity(): number {
+    return this.#concurrency;
+  }
+
+  /** Tasks seen returning a promise: their map items must not be chunked when several may overlap. */
+  readonly #asyncTasks = new WeakSet<AnyTask>();
+
+  /**
+   * Chunks cut the per-item cost of a map over a synchronous task to a plain loop. An
+   * async task's items run one after another inside a chunk, so with concurrency above
+   * 1 they get a chunk each, to overlap.
+   */
+  override autoChunkSize(
+    task: AnyTask,
+    chunksSoFar: number,
+    knownLength: number | undefined,
+  ): number {
+    if (this.#concurrency > 1 && this.#asyncTasks.has(task)) return 1;
+    return super.autoChunkSize(task, chunksSoFar, knownLength);
+  }
+
+  // Every task passes through the queue until the next macrotask; those that will take a free
+  // slot then are not waiting, so they count neither in stats nor against maxQueue.
+  protected get queuedCount(): number {
+    return Math.max(0, this.#queue.size - (this.#concurrency - this.#running));
+  }
+  protected override get hasFreeSlot(): boolean {
+    return this.#queue.size < this.#concurrency - this.#running;
+  }
+  protected get busyWorkers(): number {
+    return this.#running;
+  }
+  protected get liveWorkers(): number {
+    return this.#running;
+  }
+
+  protected enqueue(job: Job): void {
+    this.#queue.push(job);
+    this.#schedule();
+  }
+
+  protected dequeue(_job: Job): void {
+    this.#queue.forget();
+  }
+
+  protected interrupt(job: Job, reason: Error): void {
+    // We cannot stop code running on our own thread: reject now, and tell the task through its signal.
+    this.#contexts.get(job)?.abort(reason);
+    this.jobRejected(job, reason);
+  }
+
+  protected takeQueued(): Job[] {
+    return this.#queue.drain();
+  }
+
+  protected drained(): Promise<void> {
+    if (this.#running === 0 && this.#queue.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#idleWaiters.push(resolve));
+  }
+
+  protected close(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  #schedule(): void {
+    if (this.#scheduled) return;
+    this.#scheduled = true;
+    // A macrotask, not a microtask: submit() must return before the task runs,
+    // so that cancel() right after submit() still finds it queued.
+    setImmediate(() => {
+      this.#scheduled = false;
+      this.#pump();
+    });
+  }
+
+  #pump(): void {
+    const sliceEnd = performance.now() + SLICE_MS;
+    while (this.#running < this.#concurrency) {
+      if (performance.now() > sliceEnd) {
+        if (this.#queue.size > 0) this.#schedule();
+        return;
+      }
+      const job = this.#queue.shift();
+      if (job === undefined) break;
+      this.#run(job);
+    }
+    this.#checkIdle();
+  }
+
+  #run(job: Job): void {
+    this.jobStarted(job);
+    this.#running++;
+    const context = new LazyTaskContext();
+    this.#contexts.set(job, context);
+    let outcome: unknown;
+    try {
+      outcome = runJob(job.task, job.mode, job.payload, context);
+    } catch (error) {
+      this.#settle(job, false, error);
+      return;
+    }
+    if (isThenable(outcome)) {
+      this.#asyncTasks.add(job.task);
+      outcome.then(
+        (value) => this.#settle(job, true, value),
+        (error) => this.#settle(job, false, error),
+      );
+    } else {
+      this.#settle(job, true, outcome);
+    }
+  }
+
+  #settle(job: Job, ok: boolean, value: unknown): void {
+    this.#running--;
+    this.#contexts.delete(job);
+    if (ok) this.jobFulfilled(job, value);
+    else this.jobRejected(job, value);
+    if (this.#queue.size > 0) this.#schedule();
+    else this.#checkIdle();
+  }
+
+  #checkIdle(): void {
+    if (this.#running === 0 && this.#queue.size === 0 && this.#idleWaiters.length > 0) {
+      const waiters = this.#idleWaiters;
+      this.#idleWaiters = [];
+      for (const resolve of waiters) resolve();
+    }
+  }
+}

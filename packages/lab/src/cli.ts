@@ -1,0 +1,48 @@
+#!/usr/bin/env node
+import { UsageError } from './support/args.ts';
+import { commands } from './commands/index.ts';
+
+function usage(): string {
+  const width = Math.max(...commands.map((c) => c.name.length));
+  return [
+    'Usage: concur <command> [options]',
+    '',
+    'Reruns the experiments of "Parallelization in Python" with Node executors, on this machine.',
+    '',
+    'Commands:',
+    ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    'Run `concur <command> --help` for the options of a command.',
+  ].join('\n');
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(`${usage()}\n`);
+    return name === undefined ? 2 : 0;
+  }
+  const command = commands.find((c) => c.name === name);
+  if (command === undefined) {
+    process.stderr.write(
+      `concur: unknown command '${name}'; expected one of ${commands.map((c) => c.name).join(', ')}\n`,
+    );
+    return 2;
+  }
+  try {
+    return await command.run(rest);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`concur ${name}: ${error.message} (see concur ${name} --help)\n`);
+      return 2;
+    }
+    process.stderr.write(
+      `concur ${name}: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
+    return 1;
+  }
+}
+
+main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});

@@ -1,0 +1,279 @@
+import { writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, loadavg } from 'node:os';
+import { resolve } from 'node:path';
+import {
+  choiceListFlag,
+  intFlag,
+  intListFlag,
+  parseCommandArgs,
+  UsageError,
+  type Values,
+} from '../support/args.ts';
+import {
+  CPU_DEFAULTS,
+  defaultWorkerSweep,
+  defaultWorkers,
+  IO_DEFAULTS,
+} from '../experiments/defaults.ts';
+import { runCpuMatrix, runIoMatrix } from '../experiments/matrix.ts';
+import { CPU_MODELS, DEFAULT_CPU_MODELS, IO_MODELS, TASK_MODELS } from '../experiments/models.ts';
+import { findRedisServer, queueSkippedLine } from '../experiments/queue-model.ts';
+import type { RunRecord } from '../experiments/run-record.ts';
+import { ProgressBar } from '../render/progress.ts';
+import { renderTable } from '../render/table.ts';
+import {
+  activityChart,
+  idealChart,
+  memoryChart,
+  speedupChart,
+  taskCostChart,
+} from '../report/charts.ts';
+import { type ReportSection, renderReport } from '../report/html.ts';
+import { recordsTable } from '../report/records-table.ts';
+import { cpuVerdict, ioVerdict } from '../report/verdict.ts';
+import { type Command, write, writeJson } from './command.ts';
+import { compareTask } from './compare-task.ts';
+import { requireRedis } from './cpu.ts';
+import { ioSettingsFrom } from '../experiments/io-models.ts';
+
+const WORKLOADS = ['cpu', 'io', 'all'] as const;
+
+const USAGE = `Usage: concur compare [cpu|io|all] [options]
+       concur compare --task ./tasks.ts#exportName --inputs ./inputs.json [options]
+
+Runs every model of a workload, each in a fresh process, prints one table per workload
+and writes a self-contained HTML report (charts, Activity Monitor view, verdict).
+
+Built-in workloads (default all):
+  --workers LIST      worker counts for threads, processes and queue
+                      (cpu default ${defaultWorkerSweep().join(',')}; io default ${defaultWorkers()})
+  --models LIST       models to run (cpu: ${CPU_MODELS.join(',')}; io: ${IO_MODELS.join(',')})
+                      cpu runs every model but queue unless --models names it: queue
+                      needs redis-server on PATH, and starting Redis and a worker for each
+                      worker count adds seconds to a comparison meant to be quick
+  --batches N         cpu: batches (default ${CPU_DEFAULTS.batches})
+  --size N            cpu: numbers in the array (default ${CPU_DEFAULTS.size})
+  --lookups K         cpu: lookups per batch (default ${CPU_DEFAULTS.lookups})
+  --share             cpu: the array in shared memory (threads read it without a copy)
+  --downloads N       io: downloads (default ${IO_DEFAULTS.batches})
+  --latency MS        io: server latency (default ${IO_DEFAULTS.latencyMs})
+  --bytes N           io: payload size (default ${IO_DEFAULTS.bytes})
+  --at-once K         io: cap of async-limited (default ${IO_DEFAULTS.atOnce})
+  --concurrency-per-worker K  io: downloads at once per worker (default ${IO_DEFAULTS.concurrencyPerWorker})
+  --urls FILE         io: download these URLs instead of the local server
+
+Your own task:
+  --task FILE#NAME    module and export name of a task() (TypeScript through tsx)
+  --inputs FILE       JSON array (one item per call) or {"args": [[...], ...]}
+  --models LIST       ${TASK_MODELS.join(',')} (default all but queue; queue starts a
+                      private redis-server and one \`concur worker\` whose --tasks is FILE)
+  --chunksizes LIST   map chunk sizes for pools and queue: integers or auto (default auto,1)
+
+Output:
+  --report FILE       HTML report path (default concur-report.html)
+  --json              print the results as JSON on stdout
+  -h, --help          show this help
+
+JSON fields: command, report, workloads{cpu,io,task}: { verdict, runs[] of { workload, model,
+workers, label, seconds, speedup, cpuSeconds, coresUsed, cores, peakRssBytes, count,
+idealSeconds, bytes, expectedBytes, errors, chunksize, sameResults, taskCostMs } }.
+taskCostMs (cpu): milliseconds per task of a batch of tiny tasks on that run's kind of executor.`;
+
+const FLAGS = {
+  workers: { type: 'string' },
+  models: { type: 'string' },
+  batches: { type: 'string' },
+  size: { type: 'string' },
+  lookups: { type: 'string' },
+  seed: { type: 'string' },
+  share: { type: 'boolean' },
+  downloads: { type: 'string' },
+  latency: { type: 'string' },
+  bytes: { type: 'string' },
+  'at-once': { type: 'string' },
+  'concurrency-per-worker': { type: 'string' },
+  urls: { type: 'string' },
+  task: { type: 'string' },
+  inputs: { type: 'string' },
+  chunksizes: { type: 'string' },
+  report: { type: 'string' },
+  json: { type: 'boolean' },
+} as const;
+
+export interface WorkloadResult {
+  section: ReportSection;
+  runs: RunRecord[];
+}
+
+/** The machine line of the report, read before the runs (the load average is the start's). */
+export function machine(): string {
+  const model = cpus()[0]?.model.trim() ?? 'unknown CPU';
+  const load = loadavg()[0]?.toFixed(2) ?? '?';
+  return `${availableParallelism()} cores (${model}), load average ${load} at the start, Node ${process.version}, ${new Date().toISOString()}`;
+}
+
+/** Checks every flag first, so a typo fails before a minute of runs, then returns the runs. */
+function compareCpu(
+  values: Values,
+): (bar: ProgressBar, step: (s: number) => number) => Promise<WorkloadResult> {
+  const models = choiceListFlag(values, 'models', CPU_MODELS, DEFAULT_CPU_MODELS);
+  if (models.includes('queue')) requireRedis('--models queue');
+  const workers = intListFlag(values, 'workers', defaultWorkerSweep());
+  const spec = {
+    batches: intFlag(values, 'batches', CPU_DEFAULTS.batches),
+    size: intFlag(values, 'size', CPU_DEFAULTS.size),
+    lookups: intFlag(values, 'lookups', CPU_DEFAULTS.lookups),
+    seed: intFlag(values, 'seed', CPU_DEFAULTS.seed, 0),
+    share: values.share === true,
+  };
+  return async (bar, step) => {
+    const runs = await runCpuMatrix(models, workers, spec, (label, f) =>
+      bar.update(step(f), `cpu ${label}`),
+    );
+    return {
+      runs,
+      section: {
+        title: 'CPU-bound: searching a big array',
+        setup: `${spec.batches} batches of ${spec.lookups} lookups in ${spec.size.toLocaleString('en')} numbers${spec.share ? ' in shared memory' : ''}; workers ${workers.join(', ')}`,
+        table: recordsTable('cpu', runs),
+        charts: [speedupChart(runs, 'cpu'), taskCostChart(runs), activityChart(runs, 'cpu')],
+        verdict: cpuVerdict(runs, spec.batches),
+      },
+    };
+  };
+}
+
+function compareIo(
+  values: Values,
+): (bar: ProgressBar, step: (s: number) => number) => Promise<WorkloadResult> {
+  const models = choiceListFlag(values, 'models', IO_MODELS, IO_MODELS);
+  const workers = intListFlag(values, 'workers', [defaultWorkers()]);
+  const settings = ioSettingsFrom({ ...values, batches: values.downloads, workers: undefined });
+  return async (bar, step) => {
+    const runs = await runIoMatrix(models, workers, settings, (label, f) =>
+      bar.update(step(f), `io ${label}`),
+    );
+    const source =
+      settings.urls === undefined
+        ? `${settings.downloads} downloads of ${settings.bytes} bytes from a local server with ${settings.latencyMs} ms latency`
+        : `${settings.downloads} downloads from ${settings.urls.length} URLs`;
+    return {
+      runs,
+      section: {
+        title: 'I/O-bound: downloads',
+        setup: source,
+        table: recordsTable('io', runs),
+        charts: [idealChart(runs), activityChart(runs, 'io')],
+        verdict: ioVerdict(runs),
+      },
+    };
+  };
+}
+
+/** Writes the report, prints the tables (or JSON) and the report's path. */
+export async function finish(
+  values: Values,
+  title: string,
+  meta: string,
+  results: Record<string, WorkloadResult>,
+): Promise<number> {
+  const sections = Object.values(results).map((r) => r.section);
+  const all = Object.values(results).flatMap((r) => r.runs);
+  if (all.length > 0) sections[sections.length - 1]?.charts.push(memoryChart(all));
+  const path = resolve(typeof values.report === 'string' ? values.report : 'concur-report.html');
+  writeFileSync(path, await renderReport(title, meta, sections));
+  if (values.json === true) {
+    const workloads = Object.fromEntries(
+      Object.entries(results).map(([k, r]) => [
+        k,
+        { verdict: r.section.verdict, runs: r.runs.map(({ timeline: _t, ...run }) => run) },
+      ]),
+    );
+    writeJson({ command: 'compare', report: path, workloads });
+    return 0;
+  }
+  write(meta);
+  for (const section of sections) {
+    write(`\n${section.title} (${section.setup})\n`);
+    write(
+      renderTable(
+        section.table.headers.map((h, i) => ({ header: h, align: i === 0 ? 'left' : 'right' })),
+        section.table.rows,
+      ),
+    );
+    write(`\n${section.verdict}`);
+  }
+  const cpu = results.cpu;
+  if (cpu !== undefined && values.models === undefined) {
+    write(
+      `\n${findRedisServer() === undefined ? queueSkippedLine() : 'To add the cost of going through Redis: concur compare cpu --models sequential,thread,process,queue'}`,
+    );
+  }
+  write(`\nReport: ${path}`);
+  return 0;
+}
+
+export const compareCommand: Command = {
+  name: 'compare',
+  summary: 'every model of a workload (or of your own task): table, HTML report, verdict',
+  async run(argv) {
+    const { values, positionals } = parseCommandArgs(argv, FLAGS, 1);
+    if (values.help === true) {
+      write(USAGE);
+      return 0;
+    }
+    if (values.task !== undefined || values.inputs !== undefined) {
+      if (positionals.length > 0)
+        throw new UsageError(`--task runs your task; drop '${positionals[0]}'`);
+      return compareTask(values);
+    }
+    const workload = positionals[0] ?? 'all';
+    if (!(WORKLOADS as readonly string[]).includes(workload)) {
+      throw new UsageError(
+        `unknown workload '${workload}'; expected one of ${WORKLOADS.join(', ')}`,
+      );
+    }
+    if (values.models !== undefined) {
+      const known = new Set<string>([
+        ...(workload !== 'io' ? CPU_MODELS : []),
+        ...(workload !== 'cpu' ? IO_MODELS : []),
+      ]);
+      const bad = String(values.models)
+        .split(',')
+        .find((m) => !known.has(m));
+      if (bad !== undefined)
+        throw new UsageError(
+          `--models: '${bad}' is not a model of ${workload}; expected ${[...known].join(', ')}`,
+        );
+    }
+    const meta = machine();
+    const bar = new ProgressBar('compare');
+    const results: Record<string, WorkloadResult> = {};
+    const cpuValues = workload === 'io' ? undefined : pick(values, CPU_MODELS);
+    const ioValues = workload === 'cpu' ? undefined : pick(values, IO_MODELS);
+    const both = cpuValues !== undefined && ioValues !== undefined;
+    const cpu = cpuValues === undefined ? undefined : compareCpu(cpuValues);
+    const io = ioValues === undefined ? undefined : compareIo(ioValues);
+    try {
+      if (cpu !== undefined) results.cpu = await cpu(bar, (f) => (both ? f * 0.7 : f));
+      if (io !== undefined) results.io = await io(bar, (f) => (both ? 0.7 + f * 0.3 : f));
+    } finally {
+      bar.done();
+    }
+    return finish(
+      values,
+      'concur lab: sequential, coroutines, threads and processes on this machine',
+      meta,
+      results,
+    );
+  },
+};
+
+/** --models may list models of both workloads: each takes its own, and one with none is skipped. */
+function pick(values: Values, models: readonly string[]): Values | undefined {
+  if (values.models === undefined) return values;
+  const mine = String(values.models)
+    .split(',')
+    .filter((m) => models.includes(m));
+  return mine.length === 0 ? undefined : { ...values, models: mine.join(',') };
+}

@@ -1,0 +1,170 @@
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+// Each package packed as `npm publish` would, and installed into an empty folder as a
+// user would: what arrives in node_modules, and whether the quick start runs from it.
+// The installs reach the npm registry for the queue's and the lab's own dependencies
+// (npm's cache makes repeats cheap, but nothing here relies on it being warm).
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const temps: string[] = [];
+
+interface Packed {
+  file: string;
+  unpackedSize: number;
+}
+const packed = new Map<string, Packed>();
+
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'concur-pkg-'));
+  temps.push(dir);
+  return dir;
+}
+
+function npm(cwd: string, args: string[]): string {
+  return execFileSync('npm', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/** A new app folder with the given packed packages installed; returns npm's stderr too. */
+function installApp(names: string[]): { dir: string; warnings: string } {
+  const dir = tempDir();
+  writeFileSync(
+    join(dir, 'package.json'),
+    JSON.stringify({ name: 'app', private: true, type: 'module' }),
+  );
+  const result = spawnSync(
+    'npm',
+    ['install', '--no-audit', '--no-fund', ...names.map((n) => packed.get(n)!.file)],
+    { cwd: dir, encoding: 'utf8' },
+  );
+  assert.equal(result.status, 0, `npm install failed:\n${result.stderr}`);
+  return { dir, warnings: result.stderr };
+}
+
+/** The packages npm installed, by name. */
+function installed(dir: string): string[] {
+  const lock = JSON.parse(readFileSync(join(dir, 'node_modules/.package-lock.json'), 'utf8')) as {
+    packages: Record<string, unknown>;
+  };
+  return Object.keys(lock.packages)
+    .map((path) => path.slice(path.lastIndexOf('node_modules/') + 'node_modules/'.length))
+    .sort();
+}
+
+function runNode(cwd: string, args: string[]): string {
+  const result = spawnSync(process.execPath, args, { cwd, encoding: 'utf8', timeout: 120_000 });
+  assert.equal(result.error, undefined, String(result.error));
+  assert.equal(result.status, 0, `exit code ${result.status}\n${result.stderr}`);
+  return result.stdout;
+}
+
+before(() => {
+  const dest = tempDir();
+  for (const name of ['concur', 'concur-queue', 'concur-lab']) {
+    const [info] = JSON.parse(
+      npm(ROOT, ['pack', '--json', '--workspace', name, '--pack-destination', dest]),
+    ) as [{ filename: string; unpackedSize: number }];
+    packed.set(name, { file: join(dest, info.filename), unpackedSize: info.unpackedSize });
+  }
+});
+
+after(() => {
+  for (const dir of temps) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('the packed packages', () => {
+  it('concur installs as one package of under 500 KB, with no engine warning', () => {
+    assert.ok(
+      packed.get('concur')!.unpackedSize < 500_000,
+      `concur unpacks to ${packed.get('concur')!.unpackedSize} bytes`,
+    );
+    const { dir, warnings } = installApp(['concur']);
+    assert.deepEqual(installed(dir), ['concur']);
+    assert.doesNotMatch(warnings, /EBADENGINE/);
+    assert.ok(!existsSync(join(dir, 'node_modules/concur/src')), 'ships dist/, not the sources');
+    const maps = spawnSync('find', [join(dir, 'node_modules/concur'), '-name', '*.map']);
+    assert.equal(maps.stdout.toString(), '', 'ships no source maps that point at missing sources');
+
+    writeFileSync(
+      join(dir, 'tasks.mjs'),
+      [
+        "import { task } from 'concur';",
+        'export const square = task(import.meta.url, function square(x) { return x * x; });',
+      ].join('\n'),
+    );
+    writeFileSync(
+      join(dir, 'main.mjs'),
+      [
+        "import { ProcessPoolExecutor, ThreadPoolExecutor } from 'concur';",
+        "import { square } from './tasks.mjs';",
+        'const out = {};',
+        'for (const Executor of [ThreadPoolExecutor, ProcessPoolExecutor]) {',
+        '  const pool = new Executor({ maxWorkers: 2 });',
+        '  const squares = [];',
+        '  try {',
+        '    for await (const value of pool.map(square, [1, 2, 3, 4])) squares.push(value);',
+        '  } finally {',
+        '    await pool.shutdown();',
+        '  }',
+        '  out[Executor.name] = squares;',
+        '}',
+        'console.log(JSON.stringify(out));',
+      ].join('\n'),
+    );
+    assert.deepEqual(JSON.parse(runNode(dir, ['main.mjs'])), {
+      ThreadPoolExecutor: [1, 4, 9, 16],
+      ProcessPoolExecutor: [1, 4, 9, 16],
+    });
+  });
+
+  it('concur-queue brings bullmq and ioredis, and nothing of the lab', () => {
+    const { dir, warnings } = installApp(['concur', 'concur-queue']);
+    const names = installed(dir);
+    for (const name of ['concur', 'concur-queue', 'bullmq', 'ioredis']) {
+      assert.ok(names.includes(name), `${name} is installed`);
+    }
+    assert.ok(!names.some((n) => n.startsWith('vega') || n === 'concur-lab'), names.join(' '));
+    assert.doesNotMatch(warnings, /EBADENGINE/);
+    const out = runNode(dir, [
+      '--input-type=module',
+      '-e',
+      "const q = await import('concur-queue'); const c = await import('concur'); console.log(typeof q.QueueExecutor, q.QueueBackendError === c.QueueBackendError);",
+    ]);
+    assert.equal(out.trim(), 'function true');
+    const bin = spawnSync(join(dir, 'node_modules/.bin/concur-worker'), ['--help'], {
+      encoding: 'utf8',
+    });
+    assert.equal(bin.status, 0, bin.stderr);
+    assert.match(bin.stdout, /Usage: concur worker/);
+  });
+
+  it('concur-lab brings its charts, not the queue, and its bin says what to install for a worker', () => {
+    const { dir, warnings } = installApp(['concur', 'concur-lab']);
+    const names = installed(dir);
+    assert.ok(names.includes('vega-lite'));
+    assert.ok(!names.includes('bullmq') && !names.includes('concur-queue'), names.join(' '));
+    assert.doesNotMatch(warnings, /EBADENGINE/);
+    const bin = join(dir, 'node_modules/.bin/concur');
+    const help = spawnSync(bin, ['--help'], { encoding: 'utf8' });
+    assert.equal(help.status, 0, help.stderr);
+    assert.match(help.stdout, /Usage: concur <command>/);
+    const structures = spawnSync(
+      bin,
+      ['structures', '--size', '2000', '--lookups', '20', '--json'],
+      {
+        encoding: 'utf8',
+        cwd: dir,
+      },
+    );
+    assert.equal(structures.status, 0, structures.stderr);
+    assert.ok(JSON.parse(structures.stdout));
+    const worker = spawnSync(bin, ['worker', '--help'], { encoding: 'utf8' });
+    assert.notEqual(worker.status, 0);
+    assert.match(worker.stderr, /npm install concur-queue/);
+  });
+});
