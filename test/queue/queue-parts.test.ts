@@ -229,7 +229,7 @@ describe('options', () => {
 });
 
 describe('loading', () => {
-  test('importing concur does not load bullmq or ioredis; importing concur/queue does', () => {
+  test('importing concur does not load bullmq or ioredis; importing concur-queue does', () => {
     const probe = (entry: string) =>
       execFileSync(
         process.execPath,
@@ -245,8 +245,8 @@ describe('loading', () => {
         ],
         { cwd: ROOT, encoding: 'utf8' },
       );
-    assert.equal(probe('src/index.ts'), '[false,false]');
-    assert.equal(probe('src/queue/index.ts'), '[true,true]');
+    assert.equal(probe('packages/concur/src/index.ts'), '[false,false]');
+    assert.equal(probe('packages/queue/src/index.ts'), '[true,true]');
   });
 });
 

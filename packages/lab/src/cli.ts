@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-import { UsageError } from './support/args.ts';
 import { commands } from './commands/index.ts';
+import { UsageError } from './support/args.ts';
 
 function usage(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

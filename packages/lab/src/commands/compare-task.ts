@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { choiceListFlag, intListFlag, UsageError, type Values } from '../support/args.ts';
 import { defaultWorkerSweep } from '../experiments/defaults.ts';
 import { runTaskMatrix } from '../experiments/matrix.ts';
 import { DEFAULT_TASK_MODELS, TASK_MODELS } from '../experiments/models.ts';
@@ -8,6 +7,7 @@ import { ProgressBar } from '../render/progress.ts';
 import { activityChart, speedupChart } from '../report/charts.ts';
 import { recordsTable } from '../report/records-table.ts';
 import { taskVerdict } from '../report/verdict.ts';
+import { choiceListFlag, intListFlag, UsageError, type Values } from '../support/args.ts';
 import { finish, machine } from './compare.ts';
 import { requireRedis } from './cpu.ts';
 

@@ -2,19 +2,12 @@ import { writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import {
-  choiceListFlag,
-  intFlag,
-  intListFlag,
-  parseCommandArgs,
-  UsageError,
-  type Values,
-} from '../support/args.ts';
-import {
   CPU_DEFAULTS,
   defaultWorkerSweep,
   defaultWorkers,
   IO_DEFAULTS,
 } from '../experiments/defaults.ts';
+import { ioSettingsFrom } from '../experiments/io-models.ts';
 import { runCpuMatrix, runIoMatrix } from '../experiments/matrix.ts';
 import { CPU_MODELS, DEFAULT_CPU_MODELS, IO_MODELS, TASK_MODELS } from '../experiments/models.ts';
 import { findRedisServer, queueSkippedLine } from '../experiments/queue-model.ts';
@@ -31,10 +24,17 @@ import {
 import { type ReportSection, renderReport } from '../report/html.ts';
 import { recordsTable } from '../report/records-table.ts';
 import { cpuVerdict, ioVerdict } from '../report/verdict.ts';
+import {
+  choiceListFlag,
+  intFlag,
+  intListFlag,
+  parseCommandArgs,
+  UsageError,
+  type Values,
+} from '../support/args.ts';
 import { type Command, write, writeJson } from './command.ts';
 import { compareTask } from './compare-task.ts';
 import { requireRedis } from './cpu.ts';
-import { ioSettingsFrom } from '../experiments/io-models.ts';
 
 const WORKLOADS = ['cpu', 'io', 'all'] as const;
 

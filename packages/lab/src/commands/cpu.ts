@@ -1,10 +1,9 @@
-import { choiceFlag, intFlag, parseCommandArgs, UsageError } from '../support/args.ts';
 import { CPU_DEFAULTS, defaultWorkers } from '../experiments/defaults.ts';
 import { CPU_MODELS, usesWorkers } from '../experiments/models.ts';
 import { findRedisServer, REDIS_HINT } from '../experiments/queue-model.ts';
+import { type Measurement, runMeasured } from '../experiments/run-measured.ts';
 import type { CpuOutcome, CpuSpec } from '../experiments/spec.ts';
 import { TASK_COST_BATCH } from '../experiments/task-cost.ts';
-import { type Measurement, runMeasured } from '../experiments/run-measured.ts';
 import {
   formatBytes,
   formatRatio,
@@ -13,6 +12,7 @@ import {
   storySeconds,
 } from '../render/format.ts';
 import { ProgressBar } from '../render/progress.ts';
+import { choiceFlag, intFlag, parseCommandArgs, UsageError } from '../support/args.ts';
 import { type Command, write, writeJson } from './command.ts';
 
 const USAGE = `Usage: concur cpu [options]

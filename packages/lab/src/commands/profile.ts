@@ -3,10 +3,10 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { intFlag, parseCommandArgs, UsageError } from '../support/args.ts';
-import { childExecArgv, isTypeScriptPath, labModule } from '../support/child-node.ts';
 import type { LineProfile } from '../profile/profile-data.ts';
 import { hottestFunctions, renderProfile } from '../profile/report.ts';
+import { intFlag, parseCommandArgs, UsageError } from '../support/args.ts';
+import { childExecArgv, isTypeScriptPath, labModule } from '../support/child-node.ts';
 import { type Command, write, writeJson } from './command.ts';
 
 const USAGE = `Usage: concur profile <script> [options] [-- script arguments]

@@ -1,7 +1,7 @@
-import { intFlag, parseCommandArgs } from '../support/args.ts';
 import { formatRatio } from '../render/format.ts';
 import { ProgressBar } from '../render/progress.ts';
 import { renderTable } from '../render/table.ts';
+import { intFlag, parseCommandArgs } from '../support/args.ts';
 import { compareStructures } from '../workloads/structures.ts';
 import { type Command, write, writeJson } from './command.ts';
 

@@ -1,6 +1,6 @@
 import { type IoSettings, runIoModels } from './io-models.ts';
-import { type Measurement, runMeasured } from './run-measured.ts';
 import { type CpuModel, type IoModel, type TaskModel, usesWorkers } from './models.ts';
+import { type Measurement, runMeasured } from './run-measured.ts';
 import { addSpeedups, type RunRecord } from './run-record.ts';
 import type { CpuOutcome, CpuSpec, TaskOutcome, TaskSpec } from './spec.ts';
 

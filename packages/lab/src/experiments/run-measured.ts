@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
+import { type CoreSample, TreeSampler } from '../measure/sampler.ts';
 import { forkLab, labModule } from '../support/child-node.ts';
 import type { ChildMessage, ExperimentOutcome, ExperimentSpec } from './spec.ts';
-import { type CoreSample, TreeSampler } from '../measure/sampler.ts';
 
 export interface Measurement<O extends ExperimentOutcome = ExperimentOutcome> {
   outcome: O;
