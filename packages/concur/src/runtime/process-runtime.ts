@@ -105,6 +105,11 @@ class ProcessHandle implements WorkerHandle {
     this.#child.kill('SIGKILL');
   }
 
+  abandon(): void {
+    // SIGKILL cannot be refused; only a process stuck in the kernel gets here.
+    this.unref();
+  }
+
   ref(): void {
     this.#child.ref();
     for (const handle of this.#handles()) handle.ref?.();
