@@ -1,10 +1,18 @@
-import type { Job } from '../job/job.ts';
+import { type Job, JobState } from '../job/job.ts';
 import { JobQueue } from '../job/job-queue.ts';
 import { isThenable, runJob } from '../job/run-job.ts';
+<<<<<<< HEAD:packages/concur/src/executors/in-process-executor.ts
 import type { CallSites } from '../options/call-sites.ts';
 import type { AnyTask } from '../task/task.ts';
 import { LazyTaskContext } from '../task/task-context.ts';
 import { BaseExecutor } from './base-executor.ts';
+=======
+import { isEntryModule } from '../task/entry-module.ts';
+import type { AnyTask } from '../task/task.ts';
+import { LazyTaskContext } from '../task/task-context.ts';
+import { checkExported } from '../task/task-export.ts';
+import { BaseExecutor, type CallSites } from './base-executor.ts';
+>>>>>>> e68df68 (One task rule under every executor: a task must be exported by its module. submit() checks it in the caller (CommonJS exports at once, an ES module's namespace once import() settles; a known failure rejects before submit returns), workers check the same and no longer run a task found only in the registry, in-process executors wait for the check; a private top-level task or a closure gets InvalidTaskError saying which export to write, instead of running (processes, sequential) or 'must be created at the top level' (threads)):src/executors/in-process-executor.ts
 
 /** Longest stretch of back-to-back synchronous tasks before timers and I/O get a turn. */
 const SLICE_MS = 10;
@@ -119,6 +127,22 @@ export abstract class InProcessExecutor extends BaseExecutor {
   #run(job: Job): void {
     this.jobStarted(job);
     this.#running++;
+    const exported = checkExported(job.task);
+    if (exported instanceof Error) {
+      this.#settle(job, false, exported);
+    } else if (exported !== true && !isEntryModule(job.task.moduleUrl)) {
+      // The module's exports are not known yet: the task runs once they are, as in a worker.
+      // Not for the program's own module, which may be awaiting this very task at its top level.
+      exported.then((verdict) => {
+        if (verdict !== true || job.state !== JobState.Running) this.#settle(job, false, verdict);
+        else this.#runChecked(job);
+      });
+    } else {
+      this.#runChecked(job);
+    }
+  }
+
+  #runChecked(job: Job): void {
     const context = new LazyTaskContext();
     this.#contexts.set(job, context);
     let outcome: unknown;
