@@ -3,7 +3,12 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { AbortError, ProcessPoolExecutor, ThreadPoolExecutor, TimeoutError } from '../src/index.ts';
+import {
+  AbortError,
+  ProcessPoolExecutor,
+  ThreadPoolExecutor,
+  TimeoutError,
+} from '../packages/concur/src/index.ts';
 import { loopForever, sleepInExecSync } from './fixtures/blocking-tasks.ts';
 
 function alive(pid: number): boolean {

@@ -8,11 +8,7 @@ import {
   InvalidTaskError,
   QueueFullError,
   task,
-<<<<<<< HEAD
 } from '../../packages/concur/src/index.ts';
-import { add, double, gate, throwError, touch } from '../fixtures/suite-tasks.ts';
-=======
-} from '../../src/index.ts';
 import {
   add,
   double,
@@ -22,7 +18,6 @@ import {
   throwError,
   touch,
 } from '../fixtures/suite-tasks.ts';
->>>>>>> e68df68 (One task rule under every executor: a task must be exported by its module. submit() checks it in the caller (CommonJS exports at once, an ES module's namespace once import() settles; a known failure rejects before submit returns), workers check the same and no longer run a task found only in the registry, in-process executors wait for the check; a private top-level task or a closure gets InvalidTaskError saying which export to write, instead of running (processes, sequential) or 'must be created at the top level' (threads))
 import { waitUntil } from './gates.ts';
 import { fillCapacity, openBlocks, type SuiteContext, withExecutor } from './suite-context.ts';
 

@@ -1,18 +1,12 @@
 import { type Job, JobState } from '../job/job.ts';
 import { JobQueue } from '../job/job-queue.ts';
 import { isThenable, runJob } from '../job/run-job.ts';
-<<<<<<< HEAD:packages/concur/src/executors/in-process-executor.ts
 import type { CallSites } from '../options/call-sites.ts';
-import type { AnyTask } from '../task/task.ts';
-import { LazyTaskContext } from '../task/task-context.ts';
-import { BaseExecutor } from './base-executor.ts';
-=======
 import { isEntryModule } from '../task/entry-module.ts';
 import type { AnyTask } from '../task/task.ts';
 import { LazyTaskContext } from '../task/task-context.ts';
 import { checkExported } from '../task/task-export.ts';
-import { BaseExecutor, type CallSites } from './base-executor.ts';
->>>>>>> e68df68 (One task rule under every executor: a task must be exported by its module. submit() checks it in the caller (CommonJS exports at once, an ES module's namespace once import() settles; a known failure rejects before submit returns), workers check the same and no longer run a task found only in the registry, in-process executors wait for the check; a private top-level task or a closure gets InvalidTaskError saying which export to write, instead of running (processes, sequential) or 'must be created at the top level' (threads)):src/executors/in-process-executor.ts
+import { BaseExecutor } from './base-executor.ts';
 
 /** Longest stretch of back-to-back synchronous tasks before timers and I/O get a turn. */
 const SLICE_MS = 10;
