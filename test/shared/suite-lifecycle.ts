@@ -9,7 +9,15 @@ import {
   QueueFullError,
   task,
 } from '../../packages/concur/src/index.ts';
-import { add, double, gate, throwError, touch } from '../fixtures/suite-tasks.ts';
+import {
+  add,
+  double,
+  gate,
+  getPrivateTask,
+  makeClosureTask,
+  throwError,
+  touch,
+} from '../fixtures/suite-tasks.ts';
 import { waitUntil } from './gates.ts';
 import { fillCapacity, openBlocks, type SuiteContext, withExecutor } from './suite-context.ts';
 
@@ -233,6 +241,38 @@ export function lifecycleTests(ctx: SuiteContext): void {
           () => task('tasks.ts', function relative() {}),
           (error: unknown) =>
             error instanceof InvalidTaskError && /absolute path/.test(error.message),
+        );
+      }));
+  });
+
+  describe('the task rule: exported by its module', () => {
+    it('refuses a top-level task that is not exported, saying what to write', () =>
+      withExecutor(ctx, async (ex) => {
+        await assert.rejects(ex.submit(getPrivateTask(), 1), (error: unknown) => {
+          assert.ok(error instanceof InvalidTaskError, String(error));
+          assert.match(error.message, /suite-tasks\.ts exports no task named `privateTask`/);
+          assert.match(
+            error.message,
+            /Write `export const privateTask = task\(import\.meta\.url, function privateTask/,
+          );
+          assert.doesNotMatch(error.message, /not inside a function/);
+          return true;
+        });
+        assert.equal(await ex.submit(add, 1, 2), 3, 'the executor still runs exported tasks');
+      }));
+
+    it('refuses a closure (made inside a function) with InvalidTaskError, not in a worker', () =>
+      withExecutor(ctx, async (ex) => {
+        let closure: ReturnType<typeof makeClosureTask>;
+        try {
+          closure = makeClosureTask(1);
+        } catch {
+          // Another suite in this process made the first one: task() refuses the second itself.
+          return;
+        }
+        await assert.rejects(
+          ex.submit(closure, 1),
+          (error: unknown) => error instanceof InvalidTaskError && /closure/.test(error.message),
         );
       }));
   });

@@ -27,6 +27,7 @@ import {
   invalid,
 } from '../options/validate.ts';
 import { type AnyTask, checkTask, type Task } from '../task/task.ts';
+import { checkExported } from '../task/task-export.ts';
 import type {
   CallOptions,
   Executor,
@@ -338,6 +339,12 @@ export abstract class BaseExecutor implements Executor, MapScheduler, Canceller 
           `This ${this.kind} executor has been shut down; create a new executor to run more tasks`,
         ),
       );
+    }
+    const exported = checkExported(task);
+    if (exported instanceof Error) {
+      this.#submitted++;
+      this.#failed++;
+      return rejected(exported);
     }
     if (this.queuedCount >= this.#maxQueue && !this.hasFreeSlot) {
       return rejected(

@@ -1,9 +1,11 @@
-import type { Job } from '../job/job.ts';
+import { type Job, JobState } from '../job/job.ts';
 import { JobQueue } from '../job/job-queue.ts';
 import { isThenable, runJob } from '../job/run-job.ts';
 import type { CallSites } from '../options/call-sites.ts';
+import { isEntryModule } from '../task/entry-module.ts';
 import type { AnyTask } from '../task/task.ts';
 import { LazyTaskContext } from '../task/task-context.ts';
+import { checkExported } from '../task/task-export.ts';
 import { BaseExecutor } from './base-executor.ts';
 
 /** Longest stretch of back-to-back synchronous tasks before timers and I/O get a turn. */
@@ -119,6 +121,22 @@ export abstract class InProcessExecutor extends BaseExecutor {
   #run(job: Job): void {
     this.jobStarted(job);
     this.#running++;
+    const exported = checkExported(job.task);
+    if (exported instanceof Error) {
+      this.#settle(job, false, exported);
+    } else if (exported !== true && !isEntryModule(job.task.moduleUrl)) {
+      // The module's exports are not known yet: the task runs once they are, as in a worker.
+      // Not for the program's own module, which may be awaiting this very task at its top level.
+      exported.then((verdict) => {
+        if (verdict !== true || job.state !== JobState.Running) this.#settle(job, false, verdict);
+        else this.#runChecked(job);
+      });
+    } else {
+      this.#runChecked(job);
+    }
+  }
+
+  #runChecked(job: Job): void {
     const context = new LazyTaskContext();
     this.#contexts.set(job, context);
     let outcome: unknown;

@@ -1,19 +1,16 @@
 import { decodeError, type EncodedError } from '../errors/error-codec.ts';
-import { DataCloneError } from '../errors/errors.ts';
-import { type Job, JobMode, JobState } from '../job/job.ts';
+import { type Job, JobState } from '../job/job.ts';
 import { JobQueue } from '../job/job-queue.ts';
-import { packNumbers } from '../runtime/number-pack.ts';
-import { type FromWorker, ResultStatus, type WorkerSetup } from '../runtime/protocol.ts';
-import type { RuntimeAdapter } from '../runtime/runtime.ts';
 import {
-  encodeArgs,
-  handleChannelRequest,
-  hasWireValue,
-  notifyWorkerExit,
-  type WireTarget,
-} from '../runtime/wire.ts';
-import type { AnyTask } from '../task/task.ts';
-import { describeCloneFailure } from './clone-check.ts';
+  type FromWorker,
+  forEachResult,
+  ResultStatus,
+  type WorkerSetup,
+} from '../runtime/protocol.ts';
+import type { RuntimeAdapter } from '../runtime/runtime.ts';
+import { handleChannelRequest, notifyWorkerExit, type WireTarget } from '../runtime/wire.ts';
+import { JobSender } from './job-sender.ts';
+import type { PoolCallbacks } from './pool-callbacks.ts';
 import type { ResolvedPoolOptions } from './pool-options.ts';
 import { RunTimeEstimate } from './run-time-estimate.ts';
 import {
@@ -25,12 +22,7 @@ import {
 } from './worker-exit.ts';
 import { WorkerSlot } from './worker-slot.ts';
 
-/** How the pool reports job progress to its executor. */
-export interface PoolCallbacks {
-  started(job: Job): void;
-  fulfilled(job: Job, value: unknown): void;
-  rejected(job: Job, error: unknown): void;
-}
+export type { PoolCallbacks } from './pool-callbacks.ts';
 
 /** Jobs averaging more than this are sent one at a time per free slot, so none waits behind a long one. */
 const LONG_JOB_MS = 1;
@@ -40,22 +32,23 @@ const LONG_JOB_MS = 1;
  * 20,000 x `x + 1` on 2 threads went from 133-145 to 119-125 ms (bench/profile.mjs a thread).
  */
 const MAX_WINDOW = 1024;
-/** A worker asked to stop that has not exited after this long is killed. */
-const STOP_GRACE_MS = 5_000;
 
 /**
  * The scheduler behind ThreadPoolExecutor and ProcessPoolExecutor: one FIFO queue,
  * workers started on demand up to maxWorkers, jobs sent in batches, and a worker's
  * death failing only the jobs it had started.
+ *
+ * Every worker counts against maxWorkers from its start to its exit, including one
+ * being stopped: a thread blocked in a synchronous call cannot be terminated until the
+ * call returns, and starting a replacement for each such thread let a pool of 2 reach 6.
  */
 export class Pool {
   readonly #runtime: RuntimeAdapter;
   readonly #options: ResolvedPoolOptions;
   readonly #callbacks: PoolCallbacks;
   readonly #queue = new JobQueue();
+  readonly #sender: JobSender;
   readonly #slots = new Set<WorkerSlot>();
-  readonly #taskRefs = new Map<AnyTask, number>();
-  #nextRef = 1;
   #dispatchQueued = false;
   readonly #runTime = new RunTimeEstimate(LONG_JOB_MS);
   #idleWaiters: (() => void)[] = [];
@@ -73,6 +66,7 @@ export class Pool {
     this.#runtime = runtime;
     this.#options = options;
     this.#callbacks = callbacks;
+    this.#sender = new JobSender(runtime.name, this.#queue, callbacks, options.maxTasksPerWorker);
     for (let i = 0; i < options.minWorkers; i++) this.#spawn();
   }
 
@@ -86,10 +80,11 @@ export class Pool {
 
   get busyWorkers(): number {
     let busy = 0;
-    for (const slot of this.#slots) if (slot.inflight.size > 0) busy++;
+    for (const slot of this.#slots) if (slot.inflightCount > 0) busy++;
     return busy;
   }
 
+  /** Workers alive, those being stopped included. */
   get liveWorkers(): number {
     return this.#slots.size;
   }
@@ -119,12 +114,8 @@ export class Pool {
   interrupt(job: Job, reason: Error): void {
     const slot = job.owner as WorkerSlot | undefined;
     if (slot !== undefined) {
-      slot.inflight.delete(job.id);
-      if (!slot.stopping) {
-        slot.stopping = true;
-        slot.killReason = reason;
-        slot.handle.kill();
-      }
+      slot.forget(job);
+      if (!slot.stopping) slot.kill(reason);
     }
     this.#callbacks.rejected(job, reason);
   }
@@ -134,15 +125,32 @@ export class Pool {
     return new Promise((resolve) => this.#idleWaiters.push(resolve));
   }
 
+  /**
+   * Stops every worker and resolves once each has exited, or been abandoned: a worker
+   * still alive KILL_GRACE_MS after it was killed (see WorkerSlot) is not waited for.
+   */
   close(force: boolean): Promise<void> {
     this.#closed = true;
     for (const slot of this.#slots) {
+      if (slot.abandoned) continue;
       // Keep the program alive until every worker has really exited.
       slot.ref();
-      this.#stopSlot(slot, force);
+      if (force || !slot.ready) {
+        if (!slot.stopping) slot.kill();
+      } else {
+        slot.stop();
+      }
     }
-    if (this.#slots.size === 0) return Promise.resolve();
+    if (this.#allGone()) return Promise.resolve();
     return new Promise((resolve) => this.#exitWaiters.push(resolve));
+  }
+
+  /** Tasks that could start now without waiting: idle places in live workers and workers not yet started. */
+  get freeCapacity(): number {
+    const c = this.#options.concurrencyPerWorker;
+    let free = 0;
+    for (const slot of this.#slots) if (slot.open) free += Math.max(0, c - slot.inflightCount);
+    return free + (this.#closed ? 0 : Math.max(0, this.#options.maxWorkers - this.#slots.size) * c);
   }
 
   // ---- dispatch ------------------------------------------------------------------------
@@ -170,20 +178,22 @@ export class Pool {
     // First every worker up to its concurrency, so no task waits inside a busy worker
     // while another worker idles or is starting.
     let free = 0;
-    let live = 0;
     for (const slot of this.#slots) {
       if (slot.retiring || slot.stopping) continue;
-      live++;
       if (!slot.ready) {
         free += c;
         continue;
       }
-      if (slot.inflight.size < c && this.#queue.size > 0) this.#fill(slot, c);
-      free += Math.max(0, c - slot.inflight.size);
+      if (slot.inflightCount < c && this.#queue.size > 0) this.#fill(slot, c);
+      free += Math.max(0, c - slot.inflightCount);
     }
-    while (this.#queue.size > free && live < this.#options.maxWorkers && !this.#closed) {
+    // Workers being stopped count too: maxWorkers caps the threads or processes alive.
+    for (
+      let alive = this.#slots.size;
+      this.#queue.size > free && alive < this.#options.maxWorkers && !this.#closed;
+      alive++
+    ) {
       this.#spawn();
-      live++;
       free += c;
     }
     // Then, for tiny tasks only, queue more inside each worker to hide the round trip.
@@ -191,121 +201,19 @@ export class Pool {
     const window = this.#window();
     if (window <= c || this.#queue.size <= free) return;
     for (const slot of this.#slots) {
-      if (!slot.ready || slot.retiring || slot.stopping || slot.inflight.size >= window) continue;
+      if (!slot.open || slot.inflightCount >= window) continue;
       this.#fill(slot, window);
       if (this.#queue.size === 0) return;
     }
   }
 
-  /** Tasks that could start now without waiting: idle places in live workers and workers not yet started. */
-  get freeCapacity(): number {
-    const c = this.#options.concurrencyPerWorker;
-    let free = 0;
-    let live = 0;
-    for (const slot of this.#slots) {
-      if (slot.retiring || slot.stopping) continue;
-      live++;
-      free += Math.max(0, c - slot.inflight.size);
-    }
-    return free + (this.#closed ? 0 : Math.max(0, this.#options.maxWorkers - live) * c);
-  }
-
-  #refFor(task: AnyTask): number {
-    let ref = this.#taskRefs.get(task);
-    if (ref === undefined) {
-      ref = this.#nextRef++;
-      this.#taskRefs.set(task, ref);
-    }
-    return ref;
-  }
-
   #fill(slot: WorkerSlot, window: number): void {
-    const batch: Job[] = [];
-    const wire: unknown[] = [];
-    let defs: unknown[] | undefined;
-    const target: WireTarget = { runtime: this.#runtime.name, workerId: slot.handle.id };
-    const maxTasks = this.#options.maxTasksPerWorker;
-    while (slot.inflight.size + batch.length < window && slot.sent + batch.length < maxTasks) {
-      const job = this.#queue.shift();
-      if (job === undefined) break;
-      let payload = job.payload;
-      if (job.mode === JobMode.Call && hasWireValue(payload)) {
-        try {
-          payload = encodeArgs(payload, target);
-        } catch (error) {
-          this.#callbacks.started(job);
-          this.#callbacks.rejected(job, error);
-          continue;
-        }
-      }
-      const ref = this.#refFor(job.task);
-      if (!slot.knownRefs.has(ref)) {
-        slot.knownRefs.add(ref);
-        defs ??= [];
-        defs.push(ref, job.task.moduleUrl, job.task.taskName);
-      }
-      batch.push(job);
-      wire.push(
-        job.id,
-        ref,
-        job.mode,
-        job.mode === JobMode.MapChunk ? packNumbers(payload) : payload,
-      );
-    }
-    if (batch.length === 0) return;
-    try {
-      slot.handle.send(defs === undefined ? { j: wire } : { d: defs, j: wire });
-    } catch (error) {
-      if (defs !== undefined)
-        for (let i = 0; i < defs.length; i += 3) slot.knownRefs.delete(defs[i] as number);
-      this.#sendOneByOne(slot, batch, wire, error);
-      return;
-    }
-    for (const job of batch) this.#track(slot, job);
-    if (slot.idleTimer !== undefined) {
-      clearTimeout(slot.idleTimer);
-      slot.idleTimer = undefined;
-    }
-    if (slot.sent >= maxTasks) slot.retiring = true;
-  }
-
-  #track(slot: WorkerSlot, job: Job): void {
-    job.owner = slot;
-    slot.inflight.set(job.id, job);
-    slot.sendOrder.set(job, slot.sent++);
-    this.#callbacks.started(job);
-  }
-
-  // A batch failed to serialize: find the job(s) at fault and send the rest.
-  #sendOneByOne(slot: WorkerSlot, batch: Job[], wire: unknown[], batchError: unknown): void {
-    for (let i = 0; i < batch.length; i++) {
-      const job = batch[i]!;
-      const ref = wire[i * 4 + 1] as number;
-      const defs = slot.knownRefs.has(ref)
-        ? undefined
-        : [ref, job.task.moduleUrl, job.task.taskName];
-      const one = wire.slice(i * 4, i * 4 + 4);
-      try {
-        slot.handle.send(defs === undefined ? { j: one } : { d: defs, j: one });
-        slot.knownRefs.add(ref);
-        this.#track(slot, job);
-      } catch (error) {
-        this.#callbacks.started(job);
-        this.#callbacks.rejected(
-          job,
-          new DataCloneError(describeCloneFailure(job, this.#runtime.name, error ?? batchError), {
-            cause: error,
-          }),
-        );
-      }
-    }
-    this.#dispatch();
+    if (this.#sender.fill(slot, window)) this.#dispatch();
   }
 
   // ---- workers -------------------------------------------------------------------------
 
   #spawn(): void {
-    const slot = new WorkerSlot();
     const init = this.#options.initializer;
     const setup: WorkerSetup = {
       concurrency: this.#options.concurrencyPerWorker,
@@ -314,14 +222,15 @@ export class Pool {
           ? undefined
           : { url: init.moduleUrl, name: init.taskName, args: this.#options.initArgs },
     };
-    slot.handle = this.#runtime.spawn(setup, {
-      message: (message) => this.#onMessage(slot, message),
-      error: (error) => {
-        slot.lastError = error;
-      },
-      exit: (code, signal) => this.#onExit(slot, code, signal),
-    });
-    slot.unref();
+    const slot = new WorkerSlot(
+      (self) =>
+        this.#runtime.spawn(setup, {
+          message: (message) => this.#onMessage(self, message),
+          error: (error) => self.noteError(error),
+          exit: (code, signal) => this.#onExit(self, code, signal),
+        }),
+      () => this.#onAbandon(),
+    );
     this.#slots.add(slot);
   }
 
@@ -335,102 +244,72 @@ export class Pool {
     }
   }
 
+  #target(slot: WorkerSlot): WireTarget {
+    return { runtime: this.#runtime.name, workerId: slot.handle.id };
+  }
+
   #onMessage(slot: WorkerSlot, message: FromWorker): void {
     if ('r' in message) {
       this.#onResults(slot, message.r);
     } else if ('ready' in message) {
-      slot.ready = true;
+      slot.markReady();
       this.#dispatch();
       this.#afterWork(slot);
     } else if ('q' in message) {
-      const target: WireTarget = { runtime: this.#runtime.name, workerId: slot.handle.id };
-      handleChannelRequest(message.c, message.m, target).then(
+      handleChannelRequest(message.c, message.m, this.#target(slot)).then(
         (v) => slot.handle.send({ a: message.q, ok: true, v }),
         (error: unknown) => slot.handle.send({ a: message.q, ok: false, v: error }),
       );
     } else if ('fail' in message) {
       // The initializer threw: every worker would fail the same way, so fail the queue instead of respawning.
-      slot.stopping = true;
-      slot.handle.kill();
-      this.#failQueue(
-        initializerCrash(
-          { runtime: this.#runtime.name, workerId: slot.handle.id, exitCode: null, signal: null },
-          decodeError(message.fail as EncodedError),
-        ),
-      );
+      slot.kill();
+      const exit = { ...this.#target(slot), exitCode: null, signal: null };
+      this.#failQueue(initializerCrash(exit, decodeError(message.fail as EncodedError)));
     }
   }
 
   #onResults(slot: WorkerSlot, results: unknown[]): void {
     const callbacks = this.#callbacks;
-    for (let i = 0; i < results.length; i += 4) {
-      const job = slot.inflight.get(results[i] as number);
-      if (job === undefined) continue;
-      slot.inflight.delete(job.id);
-      slot.sendOrder.delete(job);
-      let runMs = results[i + 3] as number;
+    forEachResult(results, (id, status, value, wireMs) => {
+      const job = slot.answer(id);
+      if (job === undefined) return;
+      let runMs = wireMs;
       if (runMs < 0) {
         runMs = -runMs;
         job.firstRun = true;
       }
       job.runMs = runMs;
       this.#runTime.add(runMs, job.firstRun);
-      if (results[i + 1] === ResultStatus.Ok) callbacks.fulfilled(job, results[i + 2]);
-      else callbacks.rejected(job, decodeFailure(results[i + 2]));
-    }
+      if (status === ResultStatus.Ok) callbacks.fulfilled(job, value);
+      else callbacks.rejected(job, decodeFailure(value));
+    });
     this.#dispatch(true);
     this.#afterWork(slot);
   }
 
   /** After a worker answered: retire it, let it idle, or time it out. */
   #afterWork(slot: WorkerSlot): void {
-    if (slot.inflight.size > 0 || slot.stopping) return;
+    if (slot.inflightCount > 0 || slot.stopping) return;
     if (slot.retiring) {
-      this.#stopSlot(slot, false);
+      slot.stop();
       if (this.#queue.size > 0) this.#dispatch();
       return;
     }
     const { idleTimeoutMs, minWorkers } = this.#options;
-    if (
-      Number.isFinite(idleTimeoutMs) &&
-      slot.idleTimer === undefined &&
-      this.#slots.size > minWorkers
-    ) {
-      slot.idleTimer = setTimeout(() => {
-        slot.idleTimer = undefined;
-        if (slot.inflight.size === 0 && this.#slots.size > minWorkers) this.#stopSlot(slot, false);
-      }, idleTimeoutMs);
-      slot.idleTimer.unref();
+    if (Number.isFinite(idleTimeoutMs) && !slot.idleArmed && this.#slots.size > minWorkers) {
+      slot.armIdle(idleTimeoutMs, () => {
+        if (slot.inflightCount === 0 && this.#slots.size > minWorkers) slot.stop();
+      });
     }
     this.#checkIdle();
   }
 
-  #stopSlot(slot: WorkerSlot, force: boolean): void {
-    if (slot.idleTimer !== undefined) clearTimeout(slot.idleTimer);
-    slot.idleTimer = undefined;
-    if (force || !slot.ready) {
-      slot.stopping = true;
-      slot.handle.kill();
-      return;
-    }
-    if (slot.stopping) return;
-    slot.stopping = true;
-    slot.handle.stop();
-    const timer = setTimeout(() => slot.handle.kill(), STOP_GRACE_MS);
-    timer.unref();
-  }
-
   #onExit(slot: WorkerSlot, exitCode: number | null, signal: string | null): void {
     this.#slots.delete(slot);
-    if (slot.idleTimer !== undefined) clearTimeout(slot.idleTimer);
-    const runtime = this.#runtime.name;
-    const workerId = slot.handle.id;
-    notifyWorkerExit({ runtime, workerId });
-    const jobs = [...slot.inflight.values()].sort(
-      (a, b) => slot.sendOrder.get(a)! - slot.sendOrder.get(b)!,
-    );
-    slot.inflight.clear();
-    const exit: WorkerExit = { runtime, workerId, exitCode, signal };
+    slot.exited();
+    const exit: WorkerExit = { ...this.#target(slot), exitCode, signal };
+    notifyWorkerExit(this.#target(slot));
+    const jobs = slot.takeUnanswered();
     if (!slot.ready && !slot.stopping) {
       // Died before it could take work (bad execArgv, out of memory at start): fail the queue, no respawn loop.
       this.#failQueue(startupCrash(exit, slot.lastError));
@@ -444,19 +323,33 @@ export class Pool {
       this.#queue.unshift(job);
     }
     if (this.#closed) {
-      if (this.#slots.size === 0) {
-        if (this.#keepAlive !== undefined) clearInterval(this.#keepAlive);
-        const waiters = this.#exitWaiters;
-        this.#exitWaiters = [];
-        for (const resolve of waiters) resolve();
-      }
+      this.#checkAllGone();
       return;
     }
     this.#dispatch();
-    let live = 0;
-    for (const s of this.#slots) if (!s.retiring && !s.stopping) live++;
-    for (; live < this.#options.minWorkers; live++) this.#spawn();
+    let open = 0;
+    for (const s of this.#slots) if (!s.retiring && !s.stopping) open++;
+    for (; open < this.#options.minWorkers && this.#slots.size < this.#options.maxWorkers; open++)
+      this.#spawn();
     this.#checkIdle();
+  }
+
+  /** A worker outlived kill(): once closed, the pool stops waiting for it. */
+  #onAbandon(): void {
+    if (this.#closed) this.#checkAllGone();
+  }
+
+  #allGone(): boolean {
+    for (const slot of this.#slots) if (!slot.abandoned) return false;
+    return true;
+  }
+
+  #checkAllGone(): void {
+    if (!this.#allGone()) return;
+    if (this.#keepAlive !== undefined) clearInterval(this.#keepAlive);
+    const waiters = this.#exitWaiters;
+    this.#exitWaiters = [];
+    for (const resolve of waiters) resolve();
   }
 
   #failQueue(error: Error): void {
@@ -469,7 +362,7 @@ export class Pool {
 
   #isIdle(): boolean {
     if (this.#queue.size > 0) return false;
-    for (const slot of this.#slots) if (slot.inflight.size > 0) return false;
+    for (const slot of this.#slots) if (slot.inflightCount > 0) return false;
     return true;
   }
 

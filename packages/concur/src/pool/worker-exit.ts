@@ -26,7 +26,7 @@ export function sortOutUnanswered(
   const cause = slot.lastError;
   for (const job of jobs) {
     if (job.state === JobState.Done) continue;
-    if (slot.sendOrder.get(job)! >= started) {
+    if (slot.sendIndex(job) >= started) {
       requeue.push(job);
       continue;
     }

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { TaskNotFoundError } from '../errors/errors.ts';
-import { lookupTask } from '../task/registry.ts';
 import { type AnyTask, isTask } from '../task/task.ts';
+import { displayPath, notExportedError } from '../task/task-export.ts';
 import { resolveTsxApi } from './tsx-loader.ts';
 
 const TS_EXTENSION = /\.(c|m)?tsx?$/;
@@ -57,14 +57,15 @@ export async function loadTask(url: string, name: string): Promise<AnyTask> {
       { cause: error },
     );
   }
-  const registered = lookupTask(url, name);
-  if (registered !== undefined) return registered;
+  // Only exports count, as in the caller (task-export.ts): one rule under every executor.
   for (const value of Object.values(namespace)) {
     if (isTask(value) && value.taskName === name) return value;
   }
-  throw new TaskNotFoundError(
-    `Task \`${name}\` was not defined when the worker imported ${url}. ` +
-      'A task must be created by task() at the top level of its module, not inside a function ' +
-      '(a worker only imports the module; it never runs your functions to create tasks).',
-  );
+  const fallback = namespace.default;
+  if (fallback !== null && typeof fallback === 'object') {
+    for (const value of Object.values(fallback)) {
+      if (isTask(value) && value.taskName === name) return value;
+    }
+  }
+  throw notExportedError(name, displayPath(url.replace(/[?&]concur-tsx$/, '')));
 }

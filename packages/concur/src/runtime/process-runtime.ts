@@ -61,7 +61,7 @@ class ProcessHandle implements WorkerHandle {
       this.#open = false;
       events.exit(code, signal);
     });
-    this.#write({ setup });
+    this.#write({ setup, parent: process.pid });
   }
 
   #onFrame(kind: number, body: Buffer): void {
@@ -82,7 +82,7 @@ class ProcessHandle implements WorkerHandle {
     }
   }
 
-  #write(message: ToWorker | { setup: WorkerSetup }): void {
+  #write(message: ToWorker | { setup: WorkerSetup; parent: number }): void {
     // serialize() throws here, in the caller, on a value it cannot clone.
     const parts = frame(FrameKind.Message, v8!.serialize(message));
     if (!this.#open || !this.#toChild.writable) return;
@@ -103,6 +103,11 @@ class ProcessHandle implements WorkerHandle {
 
   kill(): void {
     this.#child.kill('SIGKILL');
+  }
+
+  abandon(): void {
+    // SIGKILL cannot be refused; only a process stuck in the kernel gets here.
+    this.unref();
   }
 
   ref(): void {

@@ -60,3 +60,51 @@ export interface WorkerSetup {
   concurrency: number;
   initializer: { url: string; name: string; args: unknown[] } | undefined;
 }
+
+/** Fields per task definition in RunMessage.d: ref, moduleUrl, name. */
+export const DEF_FIELDS = 3;
+/** Fields per job in RunMessage.j: id, ref, mode, payload. */
+export const JOB_FIELDS = 4;
+/** Fields per result in ResultsMessage.r: id, status, value, runMs. */
+export const RESULT_FIELDS = 4;
+
+/** Appends one job to a RunMessage's `j`. */
+export function pushJob(
+  wire: unknown[],
+  id: number,
+  ref: number,
+  mode: number,
+  payload: unknown,
+): void {
+  wire.push(id, ref, mode, payload);
+}
+
+/** The task ref of the `index`-th job of a RunMessage's `j`. */
+export function jobRef(wire: unknown[], index: number): number {
+  return wire[index * JOB_FIELDS + 1] as number;
+}
+
+/** The `index`-th job of a RunMessage's `j`, alone, to send by itself. */
+export function oneJob(wire: unknown[], index: number): unknown[] {
+  return wire.slice(index * JOB_FIELDS, (index + 1) * JOB_FIELDS);
+}
+
+/** Calls `each` for every result of a ResultsMessage's `r`. */
+export function forEachResult(
+  results: unknown[],
+  each: (id: number, status: number, value: unknown, runMs: number) => void,
+): void {
+  for (let i = 0; i < results.length; i += RESULT_FIELDS) {
+    each(results[i] as number, results[i + 1] as number, results[i + 2], results[i + 3] as number);
+  }
+}
+
+/** Calls `each` for every definition of a RunMessage's `d`. */
+export function forEachDef(
+  defs: unknown[],
+  each: (ref: number, moduleUrl: string, name: string) => void,
+): void {
+  for (let i = 0; i < defs.length; i += DEF_FIELDS) {
+    each(defs[i] as number, defs[i + 1] as string, defs[i + 2] as string);
+  }
+}

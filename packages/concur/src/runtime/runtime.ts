@@ -14,6 +14,12 @@ export interface WorkerHandle {
   stop(): void;
   /** Ends the worker now (a runaway task, an abort). */
   kill(): void;
+  /**
+   * The worker did not end within a grace time after kill(): a thread blocked in a
+   * synchronous call (execSync, a native call) cannot be terminated until it returns.
+   * Free what holds it if possible, and stop it from keeping the program alive.
+   */
+  abandon(): void;
   /** Keep the program alive while this worker has work. */
   ref(): void;
   /** Let the program exit while this worker idles. */

@@ -1,6 +1,7 @@
 import { type ResourceLimits, Worker, type WorkerOptions } from 'node:worker_threads';
 import type { ToWorker, WorkerSetup } from './protocol.ts';
 import { entryUrl, type RuntimeAdapter, type WorkerEvents, type WorkerHandle } from './runtime.ts';
+import { killThreadChildren } from './thread-children.ts';
 import { resolveTsxApi } from './tsx-loader.ts';
 
 const ENTRY = entryUrl(import.meta.url, 'thread-entry');
@@ -33,7 +34,8 @@ class ThreadHandle implements WorkerHandle {
   readonly #progress: Int32Array;
 
   constructor(setup: WorkerSetup, events: WorkerEvents, options: ThreadRuntimeOptions) {
-    this.#progress = new Int32Array(new SharedArrayBuffer(4));
+    // [0] jobs started, [1] the thread's kernel id (see abandon()).
+    this.#progress = new Int32Array(new SharedArrayBuffer(8));
     const workerOptions: WorkerOptions = {
       workerData: { ...setup, progress: this.#progress },
       eval: TARGET.eval,
@@ -60,6 +62,11 @@ class ThreadHandle implements WorkerHandle {
 
   kill(): void {
     void this.#worker.terminate();
+  }
+
+  abandon(): void {
+    killThreadChildren(Atomics.load(this.#progress, 1));
+    this.#worker.unref();
   }
 
   ref(): void {

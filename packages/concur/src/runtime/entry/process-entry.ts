@@ -4,6 +4,7 @@ import { deserialize, serialize } from 'node:v8';
 import { FrameKind, type FrameKindValue, FrameReader, frame, PipeFd } from '../pipe-frames.ts';
 import type { FromWorker, ToWorker, WorkerSetup } from '../protocol.ts';
 import { IdlePoller } from './idle-poller.ts';
+import { watchParent } from './parent-watchdog.ts';
 import { WorkerLoop } from './worker-loop.ts';
 
 /** Our ends of the two pipes the parent opened. */
@@ -56,8 +57,10 @@ const started = Buffer.alloc(4);
 let loop: WorkerLoop | undefined;
 let pollWhenDone = false;
 
-function onMessage(message: ToWorker | { setup: WorkerSetup }): void {
+function onMessage(message: ToWorker | { setup: WorkerSetup; parent: number }): void {
   if ('setup' in message) {
+    // A task busy on this thread would keep us from seeing the parent die: a second thread watches.
+    watchParent(message.parent);
     loop = new WorkerLoop(
       {
         runtime: 'process',

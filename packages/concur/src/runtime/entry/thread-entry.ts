@@ -1,16 +1,18 @@
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import type { FromWorker, ToWorker, WorkerSetup } from '../protocol.ts';
+import { osThreadId } from '../thread-children.ts';
 import { IdlePoller } from './idle-poller.ts';
 import { WorkerLoop } from './worker-loop.ts';
 
 interface ThreadWorkerData extends WorkerSetup {
-  /** Int32Array over a SharedArrayBuffer: [0] = jobs started. */
+  /** Int32Array over a SharedArrayBuffer: [0] = jobs started, [1] = this thread's kernel id. */
   progress: Int32Array;
 }
 
 const data = workerData as ThreadWorkerData;
 const port = parentPort!;
 (globalThis as { __concurWorker?: string }).__concurWorker = 'thread';
+Atomics.store(data.progress, 1, osThreadId());
 
 let closed = false;
 
