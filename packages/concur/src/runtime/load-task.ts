@@ -8,9 +8,22 @@ const TS_EXTENSION = /\.(c|m)?tsx?$/;
 let tsxRegistered = false;
 
 /**
- * A worker was started without a TypeScript loader (say the parent ran under
- * `tsx` as a CLI whose hooks did not reach the worker). Register tsx from the
- * user's project, where it must be installed since their program is TypeScript.
+ * Import failures that tsx can fix: a worker was started without a TypeScript loader
+ * (say the parent registered tsx through its API, or a process pool got its own
+ * `execArgv`), so Node either knows no .ts files (Node 20, ERR_UNKNOWN_FILE_EXTENSION) or
+ * strips their types itself (22.18+), which refuses enums, namespaces and parameter
+ * properties (ERR_UNSUPPORTED_TYPESCRIPT_SYNTAX) and any .ts file under node_modules
+ * (ERR_UNSUPPORTED_NODE_MODULES_TYPE_STRIPPING). The parent compiled that module with tsx.
+ */
+const TSX_FIXES = new Set([
+  'ERR_UNKNOWN_FILE_EXTENSION',
+  'ERR_UNSUPPORTED_TYPESCRIPT_SYNTAX',
+  'ERR_UNSUPPORTED_NODE_MODULES_TYPE_STRIPPING',
+]);
+
+/**
+ * Registers tsx from the user's project, where it is installed when their program
+ * needs more TypeScript than Node strips.
  */
 async function registerTsx(fromUrl: string): Promise<boolean> {
   if (tsxRegistered) return true;
@@ -32,7 +45,8 @@ async function importModule(url: string): Promise<Record<string, unknown>> {
   } catch (error) {
     const code = (error as { code?: string }).code;
     if (
-      code === 'ERR_UNKNOWN_FILE_EXTENSION' &&
+      code !== undefined &&
+      TSX_FIXES.has(code) &&
       TS_EXTENSION.test(url) &&
       (await registerTsx(url))
     ) {
@@ -45,6 +59,16 @@ async function importModule(url: string): Promise<Record<string, unknown>> {
   }
 }
 
+/** What to do about a TypeScript module this worker could not import, or '' if not that. */
+function typeScriptAdvice(url: string, error: unknown): string {
+  const code = (error as { code?: string })?.code;
+  if (code === undefined || !TSX_FIXES.has(code) || !TS_EXTENSION.test(url)) return '';
+  if (code === 'ERR_UNKNOWN_FILE_EXTENSION') {
+    return ` (Node ${process.version} cannot load this file by itself: install tsx in your project, \`npm install -D tsx\`, or point the task at compiled JavaScript)`;
+  }
+  return ` (Node ${process.version} only strips erasable TypeScript, and nothing under node_modules: install tsx in your project, \`npm install -D tsx\`, and concur's workers compile the module with it, or keep to erasable syntax, tsconfig's erasableSyntaxOnly)`;
+}
+
 /** Imports a task's module in this worker and returns the task it defines. */
 export async function loadTask(url: string, name: string): Promise<AnyTask> {
   let namespace: Record<string, unknown>;
@@ -53,7 +77,7 @@ export async function loadTask(url: string, name: string): Promise<AnyTask> {
   } catch (error) {
     const where = url.startsWith('file:') ? fileURLToPath(url) : url;
     throw new TaskNotFoundError(
-      `The worker could not import ${where} to run task \`${name}\`: ${(error as Error)?.message ?? error}`,
+      `The worker could not import ${where} to run task \`${name}\`: ${(error as Error)?.message ?? error}${typeScriptAdvice(url, error)}`,
       { cause: error },
     );
   }
