@@ -22,6 +22,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const FIXTURES = join(ROOT, 'test/fixtures');
+const CORE = join(ROOT, 'packages/concur');
 const TSX = join(ROOT, 'node_modules/tsx');
 const temps: string[] = [];
 
@@ -39,8 +40,8 @@ function projectWithoutTsx(fixture: string): string {
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: 'module', private: true }));
   const concur = join(dir, 'node_modules/concur');
   mkdirSync(concur, { recursive: true });
-  copyFileSync(join(ROOT, 'package.json'), join(concur, 'package.json'));
-  cpSync(join(ROOT, 'dist'), join(concur, 'dist'), { recursive: true });
+  copyFileSync(join(CORE, 'package.json'), join(concur, 'package.json'));
+  cpSync(join(CORE, 'dist'), join(concur, 'dist'), { recursive: true });
   cpSync(join(FIXTURES, fixture), dir, { recursive: true });
   return dir;
 }
@@ -66,7 +67,7 @@ function run(cwd: string, args: string[], env: NodeJS.ProcessEnv = process.env):
 const EXPECTED = { counts: [4, 25, 168], where: { inWorker: true, extension: '.ts' } };
 
 before(() => {
-  if (!existsSync(join(ROOT, 'dist/index.js'))) {
+  if (!existsSync(join(CORE, 'dist/index.js'))) {
     execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore' });
   }
 });

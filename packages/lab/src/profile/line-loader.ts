@@ -1,22 +1,10 @@
-// Loader hook of `concur profile`: tsx prints TypeScript as one line per module
-// (esbuild's minifyWhitespace), which leaves V8's line ticks nothing to tell apart.
-// This hook runs after tsx has chosen the module format and re-transpiles ESM
-// TypeScript with esbuild, keeping one statement per line and an inline source map,
-// so that each tick maps back to its own line of the .ts file.
-import { readFile } from 'node:fs/promises';
+// The asynchronous loader hook of `concur profile`, for Node versions without
+// module.registerHooks (Node 20): runs in the loaders' thread, after tsx has chosen the
+// module format, and hands each TypeScript module to keepLines (line-transform.ts).
 import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
+import { type Esbuild, keepLines, type LoadResult } from './line-transform.ts';
 
-interface LoadResult {
-  format?: string | null;
-  source?: string | ArrayBuffer | Uint8Array;
-  shortCircuit?: boolean;
-}
 type NextLoad = (url: string, context: unknown) => Promise<LoadResult>;
-
-interface Esbuild {
-  transform(source: string, options: Record<string, unknown>): Promise<{ code: string }>;
-}
 
 let esbuild: Esbuild | undefined;
 
@@ -27,25 +15,5 @@ export function initialize(data: { esbuildPath: string }): void {
 
 export async function load(url: string, context: unknown, nextLoad: NextLoad): Promise<LoadResult> {
   const result = await nextLoad(url, context);
-  const match = /\.(c?ts|m?ts|tsx)$/.exec(url.split('?')[0] ?? '');
-  // CommonJS without source here is left to require(), which line-require.ts handles.
-  const commonjs = result.format === 'commonjs' && result.source != null;
-  if (
-    esbuild === undefined ||
-    !url.startsWith('file:') ||
-    match === null ||
-    (result.format !== 'module' && !commonjs)
-  ) {
-    return result;
-  }
-  const path = fileURLToPath(url);
-  const { code } = await esbuild.transform(await readFile(path, 'utf8'), {
-    loader: match[1] === 'tsx' ? 'tsx' : 'ts',
-    format: commonjs ? 'cjs' : 'esm',
-    sourcemap: 'inline',
-    sourcefile: commonjs ? path : url,
-    target: `node${process.versions.node}`,
-    keepNames: true,
-  });
-  return { format: commonjs ? 'commonjs' : 'module', source: code, shortCircuit: true };
+  return (esbuild === undefined ? undefined : keepLines(esbuild, url, result)) ?? result;
 }

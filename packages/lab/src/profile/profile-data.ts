@@ -5,7 +5,10 @@ export interface LineProfile {
   /** Microseconds between the first and the last sample. */
   durationMicros: number;
   functions: FunctionProfile[];
-  /** Samples outside JavaScript functions: (program), (garbage collector), (idle). */
+  /**
+   * Samples outside the program's functions: (program), (garbage collector), (idle), native
+   * functions, and the time tsx and the profiler itself took in the process ((tsx), (concur profile)).
+   */
   other: { name: string; samples: number }[];
 }
 

@@ -26,7 +26,7 @@ export function renderProfile(profile: LineProfile, top: number): string {
   const other = profile.other
     .filter((o) => o.samples > 0)
     .map((o) => `${o.name} ${((100 * o.samples) / total).toFixed(1)}%`);
-  if (other.length > 0) parts.push(`outside JavaScript: ${other.join(', ')}`);
+  if (other.length > 0) parts.push(`outside the program's functions: ${other.join(', ')}`);
   for (const fn of hottestFunctions(profile, top)) {
     const where = fn.url.startsWith('file:') ? fileURLToPath(fn.url) : fn.url;
     const source = sourceLines(fn.url);
