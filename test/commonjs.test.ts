@@ -75,10 +75,22 @@ describe('a CommonJS program', () => {
   it('finds its tasks in workers when the folder name needs escaping in a file URL', () => {
     // __filename becomes a file: URL in task(); the worker imports that URL and looks the
     // task up under the URL of the module it loaded: both must be spelled the same.
+    // `cube` and `hidden` are not among the names an ES import of their module sees, so the
+    // workers find them by that key alone.
     const dir = commonjsProject(join(tempDir(), 'my app #1 %41 ü'));
-    for (const file of ['main.js', 'tasks.js']) copyFileSync(join(FIXTURE, file), join(dir, file));
+    for (const file of ['main.js', 'tasks.js', 'both-forms.js', 'exports-object.js']) {
+      copyFileSync(join(FIXTURE, file), join(dir, file));
+    }
     assert.equal(run(dir, ['main.js', 'thread']), QUICK_START);
     assert.equal(run(dir, ['main.js', 'process']), QUICK_START);
+    const report = JSON.parse(run(dir, ['both-forms.js']));
+    assert.deepEqual(
+      [report.thread.values, report.process.values],
+      [
+        [9, 27, -3],
+        [9, 27, -3],
+      ],
+    );
   });
 
   it('shares classes between require() and import(): futures, instanceof, unexported tasks', () => {
