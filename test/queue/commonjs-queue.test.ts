@@ -37,8 +37,8 @@ describe('QueueExecutor from CommonJS', () => {
       assert.equal(report.found, 3);
       // `cube` is a property of module.exports that Node's export detection misses.
       assert.deepEqual(report.cubes, [1, 8, 27]);
-      // A task that the module does not export stays out of reach of a job.
-      assert.equal(report.hidden.notFound, true, JSON.stringify(report.hidden));
+      // A task that its module does not export is refused, as under every executor.
+      assert.equal(report.hidden.invalid, true, JSON.stringify(report.hidden));
       assert.match(report.hidden.message, /exports no task named `hidden`/);
     } finally {
       assert.equal(await worker.stop(), 0, worker.stderr());
