@@ -120,6 +120,66 @@ describe('the packed packages', () => {
       ThreadPoolExecutor: [1, 4, 9, 16],
       ProcessPoolExecutor: [1, 4, 9, 16],
     });
+
+    // The same from CommonJS: require('concur'), task(__filename), and the same classes as import.
+    writeFileSync(
+      join(dir, 'tasks.cjs'),
+      [
+        "const { task } = require('concur');",
+        'exports.square = task(__filename, function square(x) { return x * x; });',
+      ].join('\n'),
+    );
+    writeFileSync(
+      join(dir, 'main.cjs'),
+      [
+        "const { Future, ProcessPoolExecutor, ThreadPoolExecutor } = require('concur');",
+        "const { square } = require('./tasks.cjs');",
+        'async function main() {',
+        "  const out = { sameFuture: (await import('concur')).Future === Future };",
+        '  for (const Executor of [ThreadPoolExecutor, ProcessPoolExecutor]) {',
+        '    const pool = new Executor({ maxWorkers: 2 });',
+        '    try {',
+        '      out[Executor.name] = await Promise.all([1, 2, 3, 4].map((x) => pool.submit(square, x)));',
+        '    } finally {',
+        '      await pool.shutdown();',
+        '    }',
+        '  }',
+        '  console.log(JSON.stringify(out));',
+        '}',
+        'main();',
+      ].join('\n'),
+    );
+    assert.deepEqual(JSON.parse(runNode(dir, ['main.cjs'])), {
+      sameFuture: true,
+      ThreadPoolExecutor: [1, 4, 9, 16],
+      ProcessPoolExecutor: [1, 4, 9, 16],
+    });
+    // TypeScript in a CommonJS file (module node16) finds declarations it may require().
+    writeFileSync(
+      join(dir, 'check.cts'),
+      [
+        "import { type Future, task } from 'concur';",
+        'export const half = task(__filename, function half(x: number): number { return x / 2; });',
+        'export type Half = Future<number>;',
+      ].join('\n'),
+    );
+    const tsc = spawnSync(
+      process.execPath,
+      [
+        join(ROOT, 'node_modules/typescript/bin/tsc'),
+        '--noEmit',
+        '--module',
+        'node16',
+        '--strict',
+        '--types',
+        'node',
+        '--typeRoots',
+        join(ROOT, 'node_modules/@types'),
+        'check.cts',
+      ],
+      { cwd: dir, encoding: 'utf8' },
+    );
+    assert.equal(tsc.status, 0, `tsc failed:\n${tsc.stdout}${tsc.stderr}`);
   });
 
   it('concur-queue brings bullmq and ioredis, and nothing of the lab', () => {
@@ -136,6 +196,12 @@ describe('the packed packages', () => {
       "const q = await import('concur-queue'); const c = await import('concur'); console.log(typeof q.QueueExecutor, q.QueueBackendError === c.QueueBackendError);",
     ]);
     assert.equal(out.trim(), 'function true');
+    const required = runNode(dir, [
+      '--input-type=commonjs',
+      '-e',
+      "const q = require('concur-queue'); import('concur').then((c) => console.log(typeof q.QueueExecutor, q.QueueBackendError === c.QueueBackendError));",
+    ]);
+    assert.equal(required.trim(), 'function true', 'require() gets the same classes as import');
     const bin = spawnSync(join(dir, 'node_modules/.bin/concur-worker'), ['--help'], {
       encoding: 'utf8',
     });

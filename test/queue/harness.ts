@@ -10,6 +10,9 @@ import { type LocalRedis, startLocalRedis } from '../../packages/queue/src/local
 
 export const TASKS = fileURLToPath(new URL('../fixtures/queue/tasks.ts', import.meta.url));
 const CLI = fileURLToPath(new URL('../../packages/queue/src/worker-cli.ts', import.meta.url));
+const BUILT_CLI = fileURLToPath(
+  new URL('../../packages/queue/dist/worker-cli.js', import.meta.url),
+);
 
 export { startLocalRedis };
 
@@ -70,25 +73,35 @@ export interface WorkerProcess {
 /** Short lock and stall intervals: a killed worker's job is taken back within about a second. */
 export const FAST = ['--lock-ms', '1000', '--stalled-interval-ms', '500', '--grace-ms', '3000'];
 
-/** Starts `concur worker` (the TypeScript CLI under tsx) and waits until it is taking jobs. */
+export interface WorkerLaunch {
+  /** The worker's --tasks (a module or a folder). @default the queue fixtures' tasks.ts */
+  tasks?: string;
+  /**
+   * Run the built dist/worker-cli.js with plain node, as `npx concur-worker` does, instead
+   * of the TypeScript CLI under tsx (whose require hook would load a second copy of concur
+   * for a CommonJS task module).
+   */
+  built?: boolean;
+}
+
+/** Starts `concur worker` (by default the TypeScript CLI under tsx) and waits until it is taking jobs. */
 export async function startWorker(
   url: string,
   queue: string,
   extra: string[] = [],
   env: NodeJS.ProcessEnv = process.env,
+  launch: WorkerLaunch = {},
 ): Promise<WorkerProcess> {
   const child = spawn(
     process.execPath,
     [
-      '--import',
-      'tsx',
-      CLI,
+      ...(launch.built === true ? [BUILT_CLI] : ['--import', 'tsx', CLI]),
       '--connection',
       url,
       '--queue',
       queue,
       '--tasks',
-      TASKS,
+      launch.tasks ?? TASKS,
       ...FAST,
       ...extra,
     ],

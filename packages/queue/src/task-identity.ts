@@ -66,6 +66,19 @@ function withTwins(file: string): string[] {
 }
 
 /**
+ * Where a module's exports are: its namespace, then its `default` export when that is
+ * an object, which for a CommonJS module is `module.exports`. Node names a CommonJS module's exports
+ * by reading its source, and stops at the first value that is not a plain name:
+ * `module.exports = { a: task(...), b: task(...) }` lists `a` only, `b` is in `default`.
+ */
+function exportObjects(namespace: Record<string, unknown>): Record<string, unknown>[] {
+  const moduleExports = namespace.default;
+  return moduleExports !== null && typeof moduleExports === 'object'
+    ? [namespace, moduleExports as Record<string, unknown>]
+    : [namespace];
+}
+
+/**
  * Worker side: turns a job's TaskIdentity into a task exported by a module under
  * the worker's `--tasks` root (a folder, or one file). Anything else is refused,
  * so a job payload can never name code outside what the worker was started with.
@@ -132,11 +145,13 @@ export class TaskResolver {
           "folder (or file) that holds the task, and set the executor's `tasksRoot` to the matching folder",
       );
     }
-    const exports = await this.#load(file);
-    const direct = exports[identity.name];
-    if (isTask(direct) && direct.taskName === identity.name) return direct;
-    for (const value of Object.values(exports)) {
-      if (isTask(value) && value.taskName === identity.name) return value;
+    const namespace = await this.#load(file);
+    for (const exports of exportObjects(namespace)) {
+      const direct = exports[identity.name];
+      if (isTask(direct) && direct.taskName === identity.name) return direct;
+      for (const value of Object.values(exports)) {
+        if (isTask(value) && value.taskName === identity.name) return value;
+      }
     }
     throw new TaskNotFoundError(
       `The module ${file} exports no task named \`${String(identity.name)}\`; ` +

@@ -1,0 +1,140 @@
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+// CommonJS programs as their authors run them: plain `node main.js`, against the built
+// package (the concur-source condition of the test runner does not reach these children).
+// require('concur') loads the same ES module as import('concur'), so one program holds
+// one copy of every class whichever form it uses.
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const FIXTURE = join(ROOT, 'test/fixtures/commonjs');
+const TS_FIXTURE = join(ROOT, 'test/fixtures/commonjs-ts');
+const CORE = join(ROOT, 'packages/concur');
+const temps: string[] = [];
+
+function tempDir(name = 'concur-cjs-'): string {
+  const dir = mkdtempSync(join(tmpdir(), name));
+  temps.push(dir);
+  return dir;
+}
+
+/** A CommonJS package folder that sees the built concur in node_modules, as an installed app would. */
+function commonjsProject(parent = tempDir()): string {
+  mkdirSync(parent, { recursive: true });
+  writeFileSync(join(parent, 'package.json'), JSON.stringify({ type: 'commonjs', private: true }));
+  mkdirSync(join(parent, 'node_modules'));
+  symlinkSync(CORE, join(parent, 'node_modules/concur'), 'dir');
+  return parent;
+}
+
+function run(cwd: string, args: string[]): string {
+  const result = spawnSync(process.execPath, args, { cwd, encoding: 'utf8', timeout: 120_000 });
+  assert.equal(result.error, undefined, `the program did not finish: ${String(result.error)}`);
+  assert.equal(result.status, 0, `exit code ${result.status}\n${result.stderr}`);
+  assert.equal(
+    result.stderr,
+    '',
+    'no warning (require() of an ES module is not experimental here)',
+  );
+  return result.stdout;
+}
+
+/** The quick start's output: one search, then the starmap's two batches in order. */
+const QUICK_START = '3\n2\n0\n';
+
+before(() => {
+  if (!existsSync(join(CORE, 'dist/require-types/index.d.ts'))) {
+    execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore' });
+  }
+});
+
+after(() => {
+  for (const dir of temps) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('a CommonJS program', () => {
+  it('runs the README quick start with require() and task(__filename) in threads and processes', () => {
+    assert.equal(run(FIXTURE, ['main.js', 'thread']), QUICK_START);
+    assert.equal(run(FIXTURE, ['main.js', 'process']), QUICK_START);
+  });
+
+  it('finds its tasks in workers when the folder name needs escaping in a file URL', () => {
+    // __filename becomes a file: URL in task(); submit() finds the module in require.cache
+    // by that URL's path, and the worker imports the URL: both need it to round-trip.
+    // `cube` is not among the names an ES import of its module sees, only in module.exports.
+    const dir = commonjsProject(join(tempDir(), 'my app #1 %41 ü'));
+    for (const file of ['main.js', 'tasks.js', 'both-forms.js', 'exports-object.js']) {
+      copyFileSync(join(FIXTURE, file), join(dir, file));
+    }
+    assert.equal(run(dir, ['main.js', 'thread']), QUICK_START);
+    assert.equal(run(dir, ['main.js', 'process']), QUICK_START);
+    const report = JSON.parse(run(dir, ['both-forms.js']));
+    assert.deepEqual(
+      [report.thread.values, report.process.values],
+      [
+        [9, 27],
+        [9, 27],
+      ],
+    );
+  });
+
+  it('shares classes between require() and import(): futures, errors, the export rule', () => {
+    const report = JSON.parse(run(FIXTURE, ['both-forms.js']));
+    const pool = {
+      values: [9, 27],
+      inOrder: 2,
+      done: 2,
+      isImportedFuture: true,
+      hiddenRefused: true,
+    };
+    assert.deepEqual(report, {
+      sameNamespace: true,
+      errorIsImportedClass: true,
+      thread: pool,
+      process: pool,
+    });
+  });
+
+  it('is the example the README shows', () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    for (const file of ['tasks.js', 'main.js']) {
+      const code = readFileSync(join(FIXTURE, file), 'utf8');
+      assert.ok(readme.includes(code), `README.md shows test/fixtures/commonjs/${file} as it is`);
+    }
+  });
+});
+
+describe('TypeScript compiled to CommonJS', () => {
+  const tsc = join(ROOT, 'node_modules/typescript/bin/tsc');
+  const expected = {
+    counts: [4, 25, 168],
+    where: { inWorker: true, extension: '.js' },
+    isFuture: true,
+  };
+
+  for (const module of ['node16', 'commonjs']) {
+    it(`type-checks and runs with module: ${module} in threads and processes`, () => {
+      const dir = commonjsProject();
+      const args = ['-p', join(TS_FIXTURE, 'tsconfig.json'), '--outDir', dir, '--module', module];
+      const compiled = spawnSync(process.execPath, [tsc, ...args], { encoding: 'utf8' });
+      assert.equal(compiled.status, 0, `tsc failed:\n${compiled.stdout}${compiled.stderr}`);
+      assert.match(readFileSync(join(dir, 'main.js'), 'utf8'), /require\("concur"\)/);
+      const report = JSON.parse(run(dir, ['main.js']));
+      assert.deepEqual(report, { thread: expected, process: expected });
+    });
+  }
+});
