@@ -9,7 +9,7 @@ import { runJson } from './run-cli.ts';
 
 const BYTES = 12_345;
 const ARGS = [
-  '--batches',
+  '--downloads',
   '7',
   '--latency',
   '5',

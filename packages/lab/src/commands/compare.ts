@@ -1,8 +1,8 @@
-import { writeFileSync } from 'node:fs';
-import { availableParallelism, cpus, loadavg } from 'node:os';
-import { resolve } from 'node:path';
+import { DEFAULT_BUDGET_SECONDS } from '../advice/advise.ts';
+import { ASYNC_LIMIT, WAITING_CONCURRENCY } from '../advice/candidate.ts';
 import {
   CPU_DEFAULTS,
+  DEFAULT_TIME_LIMIT_SECONDS,
   defaultWorkerSweep,
   defaultWorkers,
   IO_DEFAULTS,
@@ -11,17 +11,10 @@ import { ioSettingsFrom } from '../experiments/io-models.ts';
 import { runCpuMatrix, runIoMatrix } from '../experiments/matrix.ts';
 import { CPU_MODELS, DEFAULT_CPU_MODELS, IO_MODELS, TASK_MODELS } from '../experiments/models.ts';
 import { findRedisServer, queueSkippedLine } from '../experiments/queue-model.ts';
-import type { RunRecord } from '../experiments/run-record.ts';
+import { setRunTimeLimit } from '../experiments/run-measured.ts';
+import { type MachineLoad, machineLine, machineLoad } from '../measure/machine-load.ts';
 import { ProgressBar } from '../render/progress.ts';
-import { renderTable } from '../render/table.ts';
-import {
-  activityChart,
-  idealChart,
-  memoryChart,
-  speedupChart,
-  taskCostChart,
-} from '../report/charts.ts';
-import { type ReportSection, renderReport } from '../report/html.ts';
+import { activityChart, idealChart, speedupChart, taskCostChart } from '../report/charts.ts';
 import { recordsTable } from '../report/records-table.ts';
 import { cpuVerdict, ioVerdict } from '../report/verdict.ts';
 import {
@@ -32,7 +25,8 @@ import {
   UsageError,
   type Values,
 } from '../support/args.ts';
-import { type Command, write, writeJson } from './command.ts';
+import { type Command, write } from './command.ts';
+import { finish, reportPath, type WorkloadResult } from './compare-output.ts';
 import { compareTask } from './compare-task.ts';
 import { requireRedis } from './cpu.ts';
 
@@ -62,22 +56,40 @@ Built-in workloads (default all):
   --concurrency-per-worker K  io: downloads at once per worker (default ${IO_DEFAULTS.concurrencyPerWorker})
   --urls FILE         io: download these URLs instead of the local server
 
-Your own task:
+Your own task (advice):
   --task FILE#NAME    module and export name of a task() (TypeScript through tsx)
   --inputs FILE       JSON array (one item per call) or {"args": [[...], ...]}
+  --budget SECONDS    cap on the whole advice (default ${DEFAULT_BUDGET_SECONDS}): a sample of the inputs
+                      (CPU against wall time per call, sizes, whether calls overlap, what each
+                      pool costs), a prediction for every configuration, then full runs of
+                      the few that can win, fastest predicted first, while the budget lasts
+  --sweep             run every configuration in full instead (no budget; slow)
   --models LIST       ${TASK_MODELS.join(',')} (default all but queue; queue starts a
                       private redis-server and one \`concur worker\` whose --tasks is FILE)
   --chunksizes LIST   map chunk sizes for pools and queue: integers or auto (default auto,1)
+                      Configurations: sequential; async with no limit and with ${ASYNC_LIMIT} at once;
+                      for each pool and worker count, one call per worker at each chunk size
+                      and ${WAITING_CONCURRENCY} calls at once per worker (concurrencyPerWorker).
+                      Calls that throw are counted, and the runs go on.
+
+Every run:
+  --time-limit S      stop a run that takes longer than S seconds (default ${DEFAULT_TIME_LIMIT_SECONDS})
 
 Output:
-  --report FILE       HTML report path (default concur-report.html)
+  --report FILE       HTML report path (default concur-report.html); its folder must exist
   --json              print the results as JSON on stdout
   -h, --help          show this help
 
 JSON fields: command, report, workloads{cpu,io,task}: { verdict, runs[] of { workload, model,
 workers, label, seconds, speedup, cpuSeconds, coresUsed, cores, peakRssBytes, count,
-idealSeconds, bytes, expectedBytes, errors, chunksize, sameResults, taskCostMs } }.
-taskCostMs (cpu): milliseconds per task of a batch of tiny tasks on that run's kind of executor.`;
+idealSeconds, bytes, expectedBytes, errors, chunksize, concurrencyPerWorker, limit,
+predictedSeconds, firstError, sameResults, taskCostMs } }.
+taskCostMs (cpu): milliseconds per task of a batch of tiny tasks on that run's kind of executor.
+task (advice) adds: recommendation { model, workers, concurrencyPerWorker, chunksize, limit,
+predictedSeconds, measuredSeconds, speedup, why }, disagreement (why results differ, or
+null), adviceSeconds, budgetSeconds, sample { calls, wallMs, cpuMs, serialMs, argBytes,
+resultBytes, errors, pools }, skipped[] of { label, predictedSeconds, why }.
+task (--sweep) adds: sweepSeconds.`;
 
 const FLAGS = {
   workers: { type: 'string' },
@@ -98,23 +110,15 @@ const FLAGS = {
   chunksizes: { type: 'string' },
   report: { type: 'string' },
   json: { type: 'boolean' },
+  'time-limit': { type: 'string' },
+  budget: { type: 'string' },
+  sweep: { type: 'boolean' },
 } as const;
-
-export interface WorkloadResult {
-  section: ReportSection;
-  runs: RunRecord[];
-}
-
-/** The machine line of the report, read before the runs (the load average is the start's). */
-export function machine(): string {
-  const model = cpus()[0]?.model.trim() ?? 'unknown CPU';
-  const load = loadavg()[0]?.toFixed(2) ?? '?';
-  return `${availableParallelism()} cores (${model}), load average ${load} at the start, Node ${process.version}, ${new Date().toISOString()}`;
-}
 
 /** Checks every flag first, so a typo fails before a minute of runs, then returns the runs. */
 function compareCpu(
   values: Values,
+  load: () => MachineLoad,
 ): (bar: ProgressBar, step: (s: number) => number) => Promise<WorkloadResult> {
   const models = choiceListFlag(values, 'models', CPU_MODELS, DEFAULT_CPU_MODELS);
   if (models.includes('queue')) requireRedis('--models queue');
@@ -137,7 +141,7 @@ function compareCpu(
         setup: `${spec.batches} batches of ${spec.lookups} lookups in ${spec.size.toLocaleString('en')} numbers${spec.share ? ' in shared memory' : ''}; workers ${workers.join(', ')}`,
         table: recordsTable('cpu', runs),
         charts: [speedupChart(runs, 'cpu'), taskCostChart(runs), activityChart(runs, 'cpu')],
-        verdict: cpuVerdict(runs, spec.batches),
+        verdict: cpuVerdict(runs, spec.batches, load()),
       },
     };
   };
@@ -145,10 +149,11 @@ function compareCpu(
 
 function compareIo(
   values: Values,
+  load: () => MachineLoad,
 ): (bar: ProgressBar, step: (s: number) => number) => Promise<WorkloadResult> {
   const models = choiceListFlag(values, 'models', IO_MODELS, IO_MODELS);
   const workers = intListFlag(values, 'workers', [defaultWorkers()]);
-  const settings = ioSettingsFrom({ ...values, batches: values.downloads, workers: undefined });
+  const settings = ioSettingsFrom({ ...values, workers: undefined });
   return async (bar, step) => {
     const runs = await runIoMatrix(models, workers, settings, (label, f) =>
       bar.update(step(f), `io ${label}`),
@@ -164,53 +169,10 @@ function compareIo(
         setup: source,
         table: recordsTable('io', runs),
         charts: [idealChart(runs), activityChart(runs, 'io')],
-        verdict: ioVerdict(runs),
+        verdict: ioVerdict(runs, load()),
       },
     };
   };
-}
-
-/** Writes the report, prints the tables (or JSON) and the report's path. */
-export async function finish(
-  values: Values,
-  title: string,
-  meta: string,
-  results: Record<string, WorkloadResult>,
-): Promise<number> {
-  const sections = Object.values(results).map((r) => r.section);
-  const all = Object.values(results).flatMap((r) => r.runs);
-  if (all.length > 0) sections[sections.length - 1]?.charts.push(memoryChart(all));
-  const path = resolve(typeof values.report === 'string' ? values.report : 'concur-report.html');
-  writeFileSync(path, await renderReport(title, meta, sections));
-  if (values.json === true) {
-    const workloads = Object.fromEntries(
-      Object.entries(results).map(([k, r]) => [
-        k,
-        { verdict: r.section.verdict, runs: r.runs.map(({ timeline: _t, ...run }) => run) },
-      ]),
-    );
-    writeJson({ command: 'compare', report: path, workloads });
-    return 0;
-  }
-  write(meta);
-  for (const section of sections) {
-    write(`\n${section.title} (${section.setup})\n`);
-    write(
-      renderTable(
-        section.table.headers.map((h, i) => ({ header: h, align: i === 0 ? 'left' : 'right' })),
-        section.table.rows,
-      ),
-    );
-    write(`\n${section.verdict}`);
-  }
-  const cpu = results.cpu;
-  if (cpu !== undefined && values.models === undefined) {
-    write(
-      `\n${findRedisServer() === undefined ? queueSkippedLine() : 'To add the cost of going through Redis: concur compare cpu --models sequential,thread,process,queue'}`,
-    );
-  }
-  write(`\nReport: ${path}`);
-  return 0;
 }
 
 export const compareCommand: Command = {
@@ -246,25 +208,40 @@ export const compareCommand: Command = {
           `--models: '${bad}' is not a model of ${workload}; expected ${[...known].join(', ')}`,
         );
     }
-    const meta = machine();
+    const path = reportPath(values);
+    setRunTimeLimit(intFlag(values, 'time-limit', DEFAULT_TIME_LIMIT_SECONDS));
+    const before = machineLoad();
+    let after: MachineLoad | undefined;
+    const load = (): MachineLoad => {
+      after ??= before.after();
+      return after;
+    };
     const bar = new ProgressBar('compare');
     const results: Record<string, WorkloadResult> = {};
     const cpuValues = workload === 'io' ? undefined : pick(values, CPU_MODELS);
     const ioValues = workload === 'cpu' ? undefined : pick(values, IO_MODELS);
     const both = cpuValues !== undefined && ioValues !== undefined;
-    const cpu = cpuValues === undefined ? undefined : compareCpu(cpuValues);
-    const io = ioValues === undefined ? undefined : compareIo(ioValues);
+    const cpu = cpuValues === undefined ? undefined : compareCpu(cpuValues, load);
+    const io = ioValues === undefined ? undefined : compareIo(ioValues, load);
     try {
       if (cpu !== undefined) results.cpu = await cpu(bar, (f) => (both ? f * 0.7 : f));
       if (io !== undefined) results.io = await io(bar, (f) => (both ? 0.7 + f * 0.3 : f));
     } finally {
       bar.done();
     }
+    const queueLine =
+      results.cpu !== undefined && values.models === undefined && values.json !== true
+        ? findRedisServer() === undefined
+          ? queueSkippedLine()
+          : 'To add the cost of going through Redis: concur compare cpu --models sequential,thread,process,queue'
+        : undefined;
     return finish(
       values,
+      path,
       'concur lab: sequential, coroutines, threads and processes on this machine',
-      meta,
+      machineLine(before),
       results,
+      queueLine,
     );
   },
 };

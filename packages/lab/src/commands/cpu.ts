@@ -1,7 +1,11 @@
-import { CPU_DEFAULTS, defaultWorkers } from '../experiments/defaults.ts';
+import {
+  CPU_DEFAULTS,
+  DEFAULT_TIME_LIMIT_SECONDS,
+  defaultWorkers,
+} from '../experiments/defaults.ts';
 import { CPU_MODELS, usesWorkers } from '../experiments/models.ts';
 import { findRedisServer, REDIS_HINT } from '../experiments/queue-model.ts';
-import { type Measurement, runMeasured } from '../experiments/run-measured.ts';
+import { type Measurement, runMeasured, setRunTimeLimit } from '../experiments/run-measured.ts';
 import type { CpuOutcome, CpuSpec } from '../experiments/spec.ts';
 import { TASK_COST_BATCH } from '../experiments/task-cost.ts';
 import {
@@ -9,6 +13,7 @@ import {
   formatRatio,
   formatSeconds,
   formatTaskCost,
+  plural,
   storySeconds,
 } from '../render/format.ts';
 import { ProgressBar } from '../render/progress.ts';
@@ -41,6 +46,7 @@ Options:
   --share          put the array in shared memory once (concur's sharedArray): thread tasks
                    read it without a copy; process tasks still get a copy each
   --skip-baseline  do not run sequential first to compute the speedup
+  --time-limit S   stop a run that takes longer than S seconds (default ${DEFAULT_TIME_LIMIT_SECONDS})
   --json           print the result as JSON on stdout
   -h, --help       show this help
 
@@ -73,6 +79,7 @@ export function cpuSpecFrom(values: Record<string, string | boolean | undefined>
 }
 
 export const CPU_FLAGS = {
+  'time-limit': { type: 'string' },
   model: { type: 'string' },
   workers: { type: 'string' },
   batches: { type: 'string' },
@@ -96,6 +103,7 @@ export const cpuCommand: Command = {
       return 0;
     }
     const spec = cpuSpecFrom(values);
+    setRunTimeLimit(intFlag(values, 'time-limit', DEFAULT_TIME_LIMIT_SECONDS));
     if (spec.model === 'queue') requireRedis('--model queue');
     const withBaseline = spec.model !== 'sequential' && values['skip-baseline'] !== true;
     const bar = new ProgressBar(`cpu ${spec.model}`);
@@ -136,7 +144,7 @@ export const cpuCommand: Command = {
         });
         return 0;
       }
-      const workers = usesWorkers(spec.model) ? `, ${spec.workers} workers` : '';
+      const workers = usesWorkers(spec.model) ? `, ${plural(spec.workers, 'worker')}` : '';
       const cost = run.outcome.taskCostMs;
       write(
         [

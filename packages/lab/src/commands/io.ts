@@ -1,4 +1,8 @@
-import { defaultWorkers, IO_DEFAULTS } from '../experiments/defaults.ts';
+import {
+  DEFAULT_TIME_LIMIT_SECONDS,
+  defaultWorkers,
+  IO_DEFAULTS,
+} from '../experiments/defaults.ts';
 import {
   type IoRun,
   type IoSettings,
@@ -7,9 +11,10 @@ import {
   runIoModels,
 } from '../experiments/io-models.ts';
 import { IO_MODELS, type IoModel } from '../experiments/models.ts';
-import { formatBytes, formatSeconds, storySeconds } from '../render/format.ts';
+import { setRunTimeLimit } from '../experiments/run-measured.ts';
+import { formatBytes, formatSeconds, plural, storySeconds } from '../render/format.ts';
 import { ProgressBar } from '../render/progress.ts';
-import { choiceFlag, parseCommandArgs } from '../support/args.ts';
+import { choiceFlag, intFlag, parseCommandArgs } from '../support/args.ts';
 import { type Command, write, writeJson } from './command.ts';
 
 const USAGE = `Usage: concur io [options]
@@ -28,13 +33,14 @@ Models:
 
 Options:
   --model M                   one of the models above (default async)
-  --batches N                 downloads (default ${IO_DEFAULTS.batches}; with --urls, the number of URLs)
+  --downloads N               downloads (default ${IO_DEFAULTS.batches}; with --urls, the number of URLs)
   --workers N                 threads or processes (default: cores, ${defaultWorkers()})
   --at-once K                 cap for async-limited (default ${IO_DEFAULTS.atOnce})
   --concurrency-per-worker K  downloads at once in each worker (default ${IO_DEFAULTS.concurrencyPerWorker})
   --latency MS                server delay before each answer (default ${IO_DEFAULTS.latencyMs})
   --bytes N                   payload size (default ${IO_DEFAULTS.bytes})
   --urls FILE                 download these URLs instead (one per line, # comments)
+  --time-limit S              stop a run that takes longer than S seconds (default ${DEFAULT_TIME_LIMIT_SECONDS})
   --json                      print the result as JSON on stdout
   -h, --help                  show this help
 
@@ -43,8 +49,9 @@ bytesPerDownload, seconds, idealSeconds, bytes, expectedBytes, errors, errorSamp
 cpuSeconds, coresUsed, cores, peakRssBytes.`;
 
 export const IO_FLAGS = {
+  'time-limit': { type: 'string' },
   model: { type: 'string' },
-  batches: { type: 'string' },
+  downloads: { type: 'string' },
   workers: { type: 'string' },
   'at-once': { type: 'string' },
   'concurrency-per-worker': { type: 'string' },
@@ -57,7 +64,7 @@ function describeModel(model: IoModel, settings: IoSettings): string {
   if (model === 'async-limited') return `async-limited (${settings.atOnce} at once)`;
   if (model !== 'thread' && model !== 'process') return model;
   const perWorker = settings.concurrencyPerWorker;
-  return `${model}, ${settings.workers} workers${perWorker > 1 ? ` x ${perWorker} at once` : ''}`;
+  return `${model}, ${plural(settings.workers, 'worker')}${perWorker > 1 ? ` x ${perWorker} at once` : ''}`;
 }
 
 export const ioCommand: Command = {
@@ -71,6 +78,7 @@ export const ioCommand: Command = {
     }
     const model = choiceFlag(values, 'model', IO_MODELS, 'async');
     const settings = ioSettingsFrom(values);
+    setRunTimeLimit(intFlag(values, 'time-limit', DEFAULT_TIME_LIMIT_SECONDS));
     const bar = new ProgressBar(`io ${model}`);
     let run: IoRun;
     try {

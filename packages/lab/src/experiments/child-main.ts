@@ -1,8 +1,10 @@
 // A measured run: the parent forks this module, sends one ExperimentSpec, and samples
 // this process tree from outside while it runs.
 import { treeCpuSeconds } from '../measure/proc.ts';
+import { LabInputError } from '../support/lab-input-error.ts';
 import { prepareCpu } from './cpu-run.ts';
 import { prepareIo } from './io-run.ts';
+import { prepareProbe } from './probe-run.ts';
 import type { ChildMessage, ExperimentSpec, PreparedRun } from './spec.ts';
 import { prepareTask } from './task-run.ts';
 
@@ -26,6 +28,8 @@ async function prepare(spec: ExperimentSpec): Promise<PreparedRun> {
       return { run: prepareIo(spec, progress) };
     case 'task':
       return (await prepareTask(spec, progress)) as PreparedRun;
+    case 'probe':
+      return (await prepareProbe(spec)) as PreparedRun;
   }
 }
 
@@ -58,7 +62,11 @@ process.once('message', async (spec: ExperimentSpec) => {
     if (prepared.probe !== undefined) outcome = await prepared.probe(outcome);
     message = { type: 'result', outcome, seconds, cpuSeconds, maxRssBytes };
   } catch (error) {
-    message = { type: 'error', message: error instanceof Error ? error.message : String(error) };
+    message = {
+      type: 'error',
+      message: error instanceof Error ? error.message : String(error),
+      ...(error instanceof LabInputError ? { code: error.code } : {}),
+    };
   }
   try {
     await prepared?.close?.();
@@ -68,7 +76,8 @@ process.once('message', async (spec: ExperimentSpec) => {
       message: `could not stop the run's services: ${error instanceof Error ? error.message : String(error)}`,
     };
   }
-  send(message);
   finished = true;
-  process.disconnect();
+  // Disconnect only once the message is written: a large result (100,000 items) is still
+  // in the pipe when send() returns, and disconnecting then would drop it.
+  process.send?.(message, () => process.disconnect());
 });

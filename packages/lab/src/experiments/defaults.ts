@@ -29,3 +29,10 @@ export function defaultWorkerSweep(): number[] {
   for (let w = 1; w <= Math.max(2, availableParallelism() * 2); w *= 2) sweep.push(w);
   return sweep;
 }
+
+/**
+ * Seconds a measured run may take before it is stopped (--time-limit): far above any
+ * default workload (a few seconds), low enough that a hanging task is reported in
+ * minutes, not never.
+ */
+export const DEFAULT_TIME_LIMIT_SECONDS = 120;

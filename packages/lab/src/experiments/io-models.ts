@@ -22,7 +22,7 @@ export interface IoSettings {
 export function ioSettingsFrom(values: Values): IoSettings {
   const urls = typeof values.urls === 'string' ? readUrlFile(values.urls) : undefined;
   return {
-    downloads: intFlag(values, 'batches', urls?.length ?? IO_DEFAULTS.batches),
+    downloads: intFlag(values, 'downloads', urls?.length ?? IO_DEFAULTS.batches),
     workers: intFlag(values, 'workers', defaultWorkers()),
     atOnce: intFlag(values, 'at-once', IO_DEFAULTS.atOnce),
     concurrencyPerWorker: intFlag(

@@ -1,13 +1,13 @@
 import { type IoSettings, runIoModels } from './io-models.ts';
-import { type CpuModel, type IoModel, type TaskModel, usesWorkers } from './models.ts';
+import { type CpuModel, type IoModel, usesWorkers } from './models.ts';
 import { type Measurement, runMeasured } from './run-measured.ts';
 import { addSpeedups, type RunRecord } from './run-record.ts';
-import type { CpuOutcome, CpuSpec, TaskOutcome, TaskSpec } from './spec.ts';
+import type { CpuOutcome, CpuSpec } from './spec.ts';
 
 /** `fraction` is of the whole matrix, 0..1. */
 export type MatrixProgress = (label: string, fraction: number) => void;
 
-function base(
+export function base(
   m: Measurement,
   workload: RunRecord['workload'],
   model: string,
@@ -113,40 +113,4 @@ export async function runIoMatrix(
 function ioLabel(model: IoModel, workers: number | null, settings: IoSettings): string {
   if (model === 'async-limited') return `async-limited (${settings.atOnce} at once)`;
   return labelFor(model, workers);
-}
-
-export async function runTaskMatrix(
-  models: readonly TaskModel[],
-  workers: readonly number[],
-  chunksizes: readonly (number | 'auto')[],
-  spec: Omit<TaskSpec, 'model' | 'workers' | 'chunksize' | 'kind'>,
-  progress: MatrixProgress,
-): Promise<RunRecord[]> {
-  const records: RunRecord[] = [];
-  let reference: string | undefined;
-  const ordered = [...models].sort(
-    (a, b) => Number(b === 'sequential') - Number(a === 'sequential'),
-  );
-  // Chunking only changes anything where items travel to workers.
-  const runs = plan(ordered, workers).flatMap(([model, w]) =>
-    (usesWorkers(model) ? chunksizes : (['auto'] as const)).map((c) => [model, w, c] as const),
-  );
-  for (const [i, [model, w, chunksize]] of runs.entries()) {
-    {
-      const label = `${labelFor(model, w)}${usesWorkers(model) ? ` chunk ${chunksize}` : ''}`;
-      const m = await runMeasured<TaskOutcome>(
-        { kind: 'task', ...spec, model, workers: w ?? 1, chunksize },
-        (d, t) => progress(label, (i + d / t) / runs.length),
-      );
-      reference ??= m.outcome.digest;
-      records.push({
-        ...base(m, 'task', model, w, label),
-        count: m.outcome.items,
-        chunksize,
-        sameResults: m.outcome.digest === reference,
-      });
-    }
-  }
-  addSpeedups(records);
-  return records;
 }

@@ -21,22 +21,33 @@ export interface RunRecord {
   count?: number;
   /** cpu: milliseconds per tiny task on this model's executor (a batch submitted at once). */
   taskCostMs?: number;
-  /** io only. */
+  /** io only (errors: io and task, the calls that failed). */
   idealSeconds?: number | null;
   bytes?: number;
   expectedBytes?: number | null;
   errors?: number;
   /** task only. */
   chunksize?: number | 'auto';
-  /** task only: whether the results equal the sequential run's. */
+  /** task only: whether the results equal the first run's. */
   sameResults?: boolean;
+  /** task only: pools' calls at once per worker. */
+  concurrencyPerWorker?: number;
+  /** task only: async's cap on calls at once (null: none). */
+  limit?: number | null;
+  /** task only: what the advice predicted for this run, in seconds. */
+  predictedSeconds?: number | null;
+  /** task only: the first message of the calls that threw. */
+  firstError?: string | null;
   timeline: CoreSample[];
 }
 
-/** Fills `speedup` from the workload's sequential run. */
-export function addSpeedups(records: RunRecord[]): void {
-  const sequential = records.find((r) => r.model === 'sequential');
+/**
+ * Fills `speedup` from the workload's sequential run, or from `sequentialSeconds` (the
+ * advice's estimate) when sequential was not run.
+ */
+export function addSpeedups(records: RunRecord[], sequentialSeconds?: number): void {
+  const sequential = records.find((r) => r.model === 'sequential')?.seconds ?? sequentialSeconds;
   for (const r of records) {
-    r.speedup = sequential === undefined || r.seconds <= 0 ? null : sequential.seconds / r.seconds;
+    r.speedup = sequential === undefined || r.seconds <= 0 ? null : sequential / r.seconds;
   }
 }

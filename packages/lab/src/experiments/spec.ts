@@ -1,7 +1,8 @@
 import type { CpuModel, IoModel, TaskModel } from './models.ts';
+import type { ProbeOutcome } from './probe-outcome.ts';
 
 /** What a measured child process is asked to run. */
-export type ExperimentSpec = CpuSpec | IoSpec | TaskSpec;
+export type ExperimentSpec = CpuSpec | IoSpec | TaskSpec | ProbeSpec;
 
 export interface CpuSpec {
   kind: 'cpu';
@@ -28,6 +29,10 @@ export interface TaskSpec {
   model: TaskModel;
   workers: number;
   chunksize: number | 'auto';
+  /** Pools: calls at once inside each worker. */
+  concurrencyPerWorker: number;
+  /** async: AsyncExecutor's cap on calls at once; null for none. */
+  limit: number | null;
   /** Absolute path of the module that exports the task. */
   modulePath: string;
   exportName: string;
@@ -49,13 +54,29 @@ export interface IoOutcome {
   errorSamples: string[];
 }
 
-export interface TaskOutcome {
-  items: number;
-  /** JSON of the results, to check every model computed the same thing. */
-  digest: string;
+/** The advice's sample: a few calls of the user's task, measured in one process. */
+export interface ProbeSpec {
+  kind: 'probe';
+  modulePath: string;
+  exportName: string;
+  inputsPath: string;
+  /** Wall-clock seconds the sample may take (it stops adding calls past it). */
+  seconds: number;
+  /** Which pools to time (start-up and cost per call). */
+  pools: ('thread' | 'process')[];
 }
 
-export type ExperimentOutcome = CpuOutcome | IoOutcome | TaskOutcome;
+export interface TaskOutcome {
+  items: number;
+  /** SHA-256 of the results' JSON, to check every model computed the same thing. */
+  digest: string;
+  /** Calls that threw; their results are the error messages. */
+  errors: number;
+  /** The first error's message. */
+  firstError: string | null;
+}
+
+export type ExperimentOutcome = CpuOutcome | IoOutcome | TaskOutcome | ProbeOutcome;
 
 /** An experiment once its data (and any service it needs) is ready. */
 export interface PreparedRun<O extends ExperimentOutcome = ExperimentOutcome> {
@@ -79,4 +100,5 @@ export type ChildMessage =
       cpuSeconds: number;
       maxRssBytes: number;
     }
-  | { type: 'error'; message: string };
+  /** `code` is LabInputError's when the user's module or inputs cannot be used. */
+  | { type: 'error'; message: string; code?: string };

@@ -1,32 +1,47 @@
-import { pathToFileURL } from 'node:url';
-import { isTask, type Task } from 'concur';
+import { createHash } from 'node:crypto';
+import type { Task } from 'concur';
+import { isCallError, loadUserTask, settledCall } from '../workloads/settled-call.ts';
 import type { Progress } from './cpu-run.ts';
 import { createExecutor } from './models.ts';
 import { type QueueModel, startQueueModel } from './queue-model.ts';
 import type { PreparedRun, TaskOutcome, TaskSpec } from './spec.ts';
 import { readTaskInputs } from './task-inputs.ts';
 
+/** Results folded into what the parent compares between runs: a hash, not 100,000 values. */
+export function summarize(results: readonly unknown[]): TaskOutcome {
+  const hash = createHash('sha256');
+  let errors = 0;
+  let firstError: string | null = null;
+  for (const value of results) {
+    if (isCallError(value)) {
+      errors++;
+      firstError ??= value.concurLabError;
+    }
+    hash.update(JSON.stringify(value) ?? 'undefined');
+    hash.update('\n');
+  }
+  return { items: results.length, digest: hash.digest('hex'), errors, firstError };
+}
+
 /**
  * Loads the user's task and inputs (and for `queue` starts Redis and a worker whose
  * --tasks is the task's module), then returns the timed part: a starmap under the model.
+ * Every model but queue runs the task through settledCall, so a call that throws is
+ * counted instead of ending the run; the queue's worker may run only the user's module.
  */
 export async function prepareTask(
   spec: TaskSpec,
   progress: Progress,
 ): Promise<PreparedRun<TaskOutcome>> {
-  const module = (await import(pathToFileURL(spec.modulePath).href)) as Record<string, unknown>;
-  const fn = module[spec.exportName];
-  if (!isTask(fn)) {
-    const found = Object.keys(module).filter((k) => isTask(module[k]));
-    throw new Error(
-      `${spec.modulePath}#${spec.exportName} is not a task() export` +
-        (found.length > 0 ? `; its tasks are: ${found.join(', ')}` : '; it exports no task()'),
-    );
-  }
-  const work = fn as Task<unknown[], unknown>;
+  const work = await loadUserTask(spec.modulePath, spec.exportName);
   const inputs = readTaskInputs(spec.inputsPath);
   const queue: QueueModel | undefined =
     spec.model === 'queue' ? await startQueueModel(spec.workers, spec.modulePath) : undefined;
+  const calls: unknown[][] =
+    queue === undefined
+      ? inputs.map((args) => [spec.modulePath, spec.exportName, ...args])
+      : inputs;
+  const fn = (queue === undefined ? settledCall : work) as Task<unknown[], unknown>;
   return {
     async run() {
       const executor =
@@ -34,10 +49,12 @@ export async function prepareTask(
         createExecutor({
           runtime: spec.model as Exclude<TaskSpec['model'], 'queue'>,
           workers: spec.workers,
+          concurrencyPerWorker: spec.concurrencyPerWorker,
+          ...(spec.limit === null ? {} : { concurrency: spec.limit }),
         });
       const results: unknown[] = [];
       try {
-        for await (const value of executor.starmap(work, inputs, { chunksize: spec.chunksize })) {
+        for await (const value of executor.starmap(fn, calls, { chunksize: spec.chunksize })) {
           results.push(value);
           progress(results.length, inputs.length);
         }
@@ -45,7 +62,7 @@ export async function prepareTask(
         // A queue's Redis and worker stay up between jobs, as they would in production.
         if (queue === undefined) await executor.shutdown();
       }
-      return { items: results.length, digest: JSON.stringify(results) ?? 'undefined' };
+      return summarize(results);
     },
     async close() {
       await queue?.close();

@@ -27,3 +27,8 @@ export function formatTaskCost(ms: number): string {
   if (ms < 0.01) return `${(ms * 1000).toFixed(1)} µs`;
   return ms < 1 ? `${(ms * 1000).toFixed(0)} µs` : `${ms.toFixed(2)} ms`;
 }
+
+/** "1 worker", "2 workers". */
+export function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}

@@ -1,6 +1,13 @@
 import type { RunRecord, Workload } from '../experiments/run-record.ts';
 import { formatBytes, formatRatio, formatSeconds, formatTaskCost } from '../render/format.ts';
 
+/** Calls at once: a pool's per worker, async's cap ('all' without one). */
+function atOnce(r: RunRecord): string {
+  if (r.model === 'async') return r.limit == null ? 'all' : String(r.limit);
+  if (r.workers === null) return '1';
+  return String(r.concurrencyPerWorker ?? 1);
+}
+
 /** The comparison table of one workload, shared by the terminal and the HTML report. */
 export function recordsTable(
   workload: Workload,
@@ -63,20 +70,26 @@ export function recordsTable(
         headers: [
           'model',
           'workers',
+          'at once',
           'chunksize',
+          'predicted',
           'seconds',
           'speedup',
           'cores used',
           'peak memory',
+          'errors',
           'same results',
         ],
         rows: runs.map((r) => [
           r.model,
           String(r.workers ?? '-'),
+          atOnce(r),
           r.workers === null ? '-' : String(r.chunksize),
+          r.predictedSeconds == null ? '-' : r.predictedSeconds.toFixed(2),
           r.seconds.toFixed(2),
           speedup(r),
           ...common(r),
+          String(r.errors ?? 0),
           r.sameResults ? 'yes' : 'NO',
         ]),
       };

@@ -1,5 +1,6 @@
 import type { RunRecord } from '../experiments/run-record.ts';
-import { formatSeconds, formatTaskCost } from '../render/format.ts';
+import { busyMachineNote, type MachineLoad } from '../measure/machine-load.ts';
+import { formatSeconds, formatTaskCost, plural } from '../render/format.ts';
 
 function best(runs: RunRecord[], models: readonly string[]): RunRecord | undefined {
   return runs.filter((r) => models.includes(r.model)).sort((a, b) => a.seconds - b.seconds)[0];
@@ -12,37 +13,11 @@ function x(r: RunRecord | undefined): string {
 function withWorkers(r: RunRecord | undefined): string {
   if (r === undefined) return 'not run';
   if (r.workers === null) return x(r);
-  return `${x(r)} with ${r.workers} worker${r.workers === 1 ? '' : 's'}`;
-}
-
-/**
- * CPU-bound sequential code keeps one core busy, and N workers up to N cores; a run that
- * got much less was waiting for CPU that other programs held.
- */
-function loadNote(runs: RunRecord[]): string | undefined {
-  const sequential = runs.find((r) => r.model === 'sequential');
-  if (sequential !== undefined && sequential.coresUsed < 0.85) {
-    return (
-      `Other programs were using the CPU: sequential code got only ${sequential.coresUsed.toFixed(2)} of a core, ` +
-      'so these numbers understate this machine; rerun it idle.'
-    );
-  }
-  const starved = runs
-    .filter((r) => r.workers !== null && r.workers >= 2)
-    .map((r) => ({ r, share: r.coresUsed / Math.min(r.workers ?? 1, r.cores) }))
-    .sort((a, b) => a.share - b.share)[0];
-  if (starved !== undefined && starved.share < 0.6) {
-    const { r } = starved;
-    return (
-      `${r.label} kept only ${r.coresUsed.toFixed(2)} of ${Math.min(r.workers ?? 1, r.cores)} cores busy: ` +
-      'its workers waited for CPU that other programs held (see the per-core chart); rerun it idle.'
-    );
-  }
-  return undefined;
+  return `${x(r)} with ${plural(r.workers, 'worker')}`;
 }
 
 /** A short verdict on the CPU-bound runs, computed from what was measured. */
-export function cpuVerdict(runs: RunRecord[], batches?: number): string {
+export function cpuVerdict(runs: RunRecord[], batches?: number, load?: MachineLoad): string {
   const cores = runs[0]?.cores ?? 1;
   const fastest = best(
     runs,
@@ -82,7 +57,7 @@ export function cpuVerdict(runs: RunRecord[], batches?: number): string {
   }
   const costs = taskCostSentence(runs, batches);
   if (costs !== undefined) parts.push(costs);
-  const note = loadNote(runs);
+  const note = busyMachineNote(load);
   if (note !== undefined) parts.push(note);
   const counts = new Set(runs.map((r) => r.count));
   parts.push(
@@ -136,7 +111,7 @@ function taskCostSentence(runs: RunRecord[], batches: number | undefined): strin
 }
 
 /** A short verdict on the I/O-bound runs. */
-export function ioVerdict(runs: RunRecord[]): string {
+export function ioVerdict(runs: RunRecord[], load?: MachineLoad): string {
   const get = (model: string) => best(runs, [model]);
   const describe = (r: RunRecord | undefined): string =>
     r === undefined
@@ -164,6 +139,8 @@ export function ioVerdict(runs: RunRecord[]): string {
     parts.push(`Fastest: ${fastest.label} (${x(fastest)} over sequential).`);
   const errors = runs.reduce((n, r) => n + (r.errors ?? 0), 0);
   const complete = runs.every((r) => r.expectedBytes == null || r.bytes === r.expectedBytes);
+  const note = busyMachineNote(load);
+  if (note !== undefined) parts.push(note);
   parts.push(
     errors === 0 && complete ? 'Every byte arrived in every run.' : `${errors} downloads failed.`,
   );
@@ -171,7 +148,7 @@ export function ioVerdict(runs: RunRecord[]): string {
 }
 
 /** The recommendation for the user's own task. */
-export function taskVerdict(runs: RunRecord[], taskName: string): string {
+export function taskVerdict(runs: RunRecord[], taskName: string, load?: MachineLoad): string {
   const fastest = best(
     runs,
     runs.map((r) => r.model),
@@ -183,7 +160,7 @@ export function taskVerdict(runs: RunRecord[], taskName: string): string {
       ? ''
       : `, chunksize ${fastest.chunksize}`;
   const parts = [
-    `${taskName}: fastest was ${fastest.model}${fastest.workers === null ? '' : ` with ${fastest.workers} workers`}${chunk}, ` +
+    `${taskName}: fastest was ${fastest.model}${fastest.workers === null ? '' : ` with ${plural(fastest.workers, 'worker')}`}${chunk}, ` +
       `${formatSeconds(fastest.seconds)}, ${x(fastest)} against sequential.`,
   ];
   if (fastest.model === 'sequential')
@@ -198,8 +175,55 @@ export function taskVerdict(runs: RunRecord[], taskName: string): string {
     );
   }
   if (mismatch.length > 0)
-    parts.push(`Results differed from sequential under: ${mismatch.join(', ')}.`);
-  const note = loadNote(runs);
+    parts.unshift(`Results differed from ${runs[0]?.label} under: ${mismatch.join(', ')}.`);
+  const errors = taskErrorsSentence(runs);
+  if (errors !== undefined) parts.push(errors);
+  const note = busyMachineNote(load);
+  if (note !== undefined) parts.push(note);
+  return parts.join(' ');
+}
+
+/** What the runs say about calls that threw, if any did. */
+export function taskErrorsSentence(runs: RunRecord[]): string | undefined {
+  const failing = runs.find((r) => (r.errors ?? 0) > 0);
+  if (failing === undefined) return undefined;
+  return (
+    `${failing.errors} of ${failing.count} calls threw (first: "${failing.firstError}"): ` +
+    'the lab counts them and goes on, and their time is in the figures; your own map would stop at the first.'
+  );
+}
+
+/** The first words of the task's section: results that differ, then the recommendation. */
+export function adviceLead(disagreement: string | null, why: string | undefined): string {
+  const parts: string[] = [];
+  if (disagreement !== null) {
+    parts.push(
+      `Results differ: ${disagreement}. The task keeps state between calls or is not deterministic; fix that before trusting any speed-up.`,
+    );
+  }
+  parts.push(
+    why === undefined
+      ? 'No recommendation: no candidate could be run or predicted.'
+      : `Recommendation: ${why}.`,
+  );
+  return parts.join(' ');
+}
+
+/** The verdict under the advice's table. */
+export function adviceVerdict(
+  lead: string,
+  runs: RunRecord[],
+  skipped: number,
+  adviceSeconds: number,
+  load?: MachineLoad,
+): string {
+  const parts = [lead];
+  parts.push(
+    `${runs.length} candidate${runs.length === 1 ? '' : 's'} run in full after a sample, ${skipped} skipped on their prediction; the advice took ${formatSeconds(adviceSeconds)}.`,
+  );
+  const errors = taskErrorsSentence(runs);
+  if (errors !== undefined) parts.push(errors);
+  const note = busyMachineNote(load);
   if (note !== undefined) parts.push(note);
   return parts.join(' ');
 }

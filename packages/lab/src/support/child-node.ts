@@ -24,6 +24,19 @@ export function tsxImportUrl(): string | undefined {
 }
 
 /**
+ * tsx's register API (tsx/esm/api), for a worker thread that must import a TypeScript
+ * module itself: Node 20 does not carry `--import tsx` into worker threads. tsx is the
+ * user's, as for `--import` above; undefined when it is not installed.
+ */
+export function tsxRegisterUrl(): string | undefined {
+  try {
+    return import.meta.resolve('tsx/esm/api');
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * Node flags for a child that must load `paths`: this process's own flags, plus tsx
  * when one of them is TypeScript and tsx is not loaded yet.
  */

@@ -1,0 +1,8 @@
+/**
+ * The user's task module or inputs cannot be used (not a module, no such task export, not
+ * JSON): bad input, which the CLI reports in one line with exit code 2, like a bad flag.
+ */
+export class LabInputError extends Error {
+  override name = 'LabInputError';
+  readonly code = 'CONCUR_LAB_BAD_INPUT';
+}
