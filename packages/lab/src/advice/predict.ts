@@ -6,6 +6,9 @@ const MAP_READ_AHEAD = 1024;
 /** Auto chunks aim at this many ms of work (map/chunk-size.ts's TARGET_CHUNK_MS). */
 const AUTO_CHUNK_MS = 2;
 
+/** Structured clone of small values, in ms per byte (about 100 MB/s, sender and receiver). */
+const MIN_PER_BYTE_MS = 1e-5;
+
 /** Items per chunk under `auto`, as the map picks it once it has timed a few results. */
 export function autoChunk(perItemMs: number, items: number, capacity: number): number {
   const wanted = perItemMs <= 0 ? 4096 : Math.round(AUTO_CHUNK_MS / perItemMs);
@@ -46,8 +49,9 @@ export function predictSeconds(c: Candidate, p: TaskProfile): number | null {
       if (cost === undefined) return null;
       const workers = c.workers ?? 1;
       const capacity = workers * c.concurrencyPerWorker;
-      const transportItem =
-        (p.argBytes + p.resultBytes) * cost.perByteMs + (p.argBytes + p.resultBytes) * 1e-6;
+      // Below the sizes where the sample measures a cost per byte, structured clone
+      // still costs about 10 ns a byte on each side.
+      const transportItem = (p.argBytes + p.resultBytes) * Math.max(cost.perByteMs, MIN_PER_BYTE_MS);
       const perItem = p.wallMs + transportItem;
       const chunk = c.chunksize === 'auto' ? autoChunk(perItem, n, capacity) : c.chunksize;
       const handOff = n * (cost.perCallMs / chunk + transportItem);
