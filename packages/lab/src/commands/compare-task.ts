@@ -37,7 +37,7 @@ async function asUsage<T>(work: () => Promise<T>): Promise<T> {
   } catch (error) {
     if (
       error instanceof LabInputError ||
-      (error instanceof RunFailedError && error.code === new LabInputError('').code)
+      (error instanceof RunFailedError && error.code === LabInputError.code)
     ) {
       throw new UsageError(error.message);
     }
