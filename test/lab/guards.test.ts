@@ -84,12 +84,12 @@ describe('the lab under misuse', () => {
       watcher!.stop();
       try {
         assert.ok(sent, `the command ended before Ctrl-C: ${result.stderr}`);
-        assert.equal(result.code, 130);
         await until(
           'every process of the run to be gone',
           () => [...watcher!.seen.values()].every((p) => !stillRuns(p)),
           5000,
         );
+        assert.equal(result.code, 130);
       } finally {
         for (const p of watcher!.seen.values()) {
           if (stillRuns(p)) process.kill(p.pid, 'SIGKILL');
