@@ -12,6 +12,13 @@ import { readTaskInputs } from './task-inputs.ts';
 /** Sampled calls at most: past this the mean of a tiny task is steady. */
 const MAX_CALLS = 2000;
 const MIN_CALLS = 3;
+/**
+ * Past this many calls and this much time the mean is steady enough to choose between
+ * configurations (the predictor only needs to tell 10% apart): a CPU-heavy task must not
+ * spend its sample on running most of its inputs.
+ */
+const STEADY_CALLS = 16;
+const STEADY_MS = 500;
 /** Calls submitted at once to see whether they overlap: enough to tell waiting from computing. */
 const CONCURRENT_CALLS = 16;
 
@@ -76,10 +83,12 @@ export async function prepareProbe(spec: ProbeSpec): Promise<PreparedRun<ProbeOu
       const firstCallMs = performance.now() - start;
       const calls: SampledCall[] = [];
       // The calls one by one get 40% of the sample's time; the rest is for the pools.
-      const sampleUntil = performance.now() + spec.seconds * 1000 * 0.4;
+      const sampleStart = performance.now();
+      const sampleUntil = sampleStart + spec.seconds * 1000 * 0.4;
       for (const index of spreadIndices(inputs.length)) {
         if (calls.length >= MAX_CALLS) break;
         if (calls.length >= MIN_CALLS && performance.now() > sampleUntil) break;
+        if (calls.length >= STEADY_CALLS && performance.now() - sampleStart > STEADY_MS) break;
         const args = inputs[index]!;
         const cpu = process.cpuUsage();
         start = performance.now();
