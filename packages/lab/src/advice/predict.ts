@@ -51,7 +51,8 @@ export function predictSeconds(c: Candidate, p: TaskProfile): number | null {
       const capacity = workers * c.concurrencyPerWorker;
       // Below the sizes where the sample measures a cost per byte, structured clone
       // still costs about 10 ns a byte on each side.
-      const transportItem = (p.argBytes + p.resultBytes) * Math.max(cost.perByteMs, MIN_PER_BYTE_MS);
+      const transportItem =
+        (p.argBytes + p.resultBytes) * Math.max(cost.perByteMs, MIN_PER_BYTE_MS);
       const perItem = p.wallMs + transportItem;
       const chunk = c.chunksize === 'auto' ? autoChunk(perItem, n, capacity) : c.chunksize;
       const handOff = n * (cost.perCallMs / chunk + transportItem);
