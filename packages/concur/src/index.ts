@@ -1,4 +1,6 @@
 export { ConcurError } from './errors/concur-error.ts';
+export type { ErrorClass } from './errors/error-classes.ts';
+export { registerErrorClass } from './errors/error-classes.ts';
 export type { WorkerCrashDetails } from './errors/errors.ts';
 export {
   AbortError,

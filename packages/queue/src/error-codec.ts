@@ -17,15 +17,17 @@ export function toBullError(
   extra: Record<string, unknown> = {},
   final = false,
 ): Error {
+  // Read from the record, not the error: its getters may throw, and encodeError never does
+  // (its `thrown` is a JSON copy, which String() cannot make throw).
   const encoded = encodeError(error, 'json');
-  const isError = error instanceof Error;
-  const name = isError ? String(error.name) : 'Error';
+  const isError = encoded.__concurError === 1;
+  const name = isError ? encoded.name : 'Error';
   const message = isError
-    ? String(error.message)
-    : `A non-Error value was thrown: ${String(error)}`;
+    ? encoded.message
+    : `A non-Error value was thrown: ${String(encoded.thrown)}`;
   const thrown = new Error(message);
   thrown.name = final ? 'UnrecoverableError' : name;
-  const stack = isError && typeof error.stack === 'string' ? error.stack : `${name}: ${message}`;
+  const stack = isError && encoded.stack !== undefined ? encoded.stack : `${name}: ${message}`;
   thrown.stack = `${stack}${ERROR_MARKER}${JSON.stringify({ error: encoded, ...extra })}`;
   return thrown;
 }
