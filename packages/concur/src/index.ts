@@ -29,7 +29,7 @@ export { ProcessPoolExecutor } from './executors/process-pool-executor.ts';
 export type { SequentialExecutorOptions } from './executors/sequential-executor.ts';
 export { SequentialExecutor } from './executors/sequential-executor.ts';
 export { ThreadPoolExecutor } from './executors/thread-pool-executor.ts';
-export type { AsCompletedOptions, SettledFuture } from './future/as-completed.ts';
+export type { AsCompletedOptions, SettledFuture, SettledFutures } from './future/as-completed.ts';
 export { asCompleted } from './future/as-completed.ts';
 export type { FutureState } from './future/future.ts';
 export { Future } from './future/future.ts';
