@@ -5,7 +5,7 @@ import {
   type CancelledError,
   type Future,
   type SettledFuture,
-} from '../../src/index.ts';
+} from '../../packages/concur/src/index.ts';
 
 type Equal<A, B> =
   (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
