@@ -1,163 +1,17 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { types } from 'node:util';
 import fc from 'fast-check';
-import { LockNotHeldError, TimeoutError } from '../packages/concur/src/index.ts';
+import { AsyncExecutor, SequentialExecutor } from '../packages/concur/src/index.ts';
 import { gate } from './fixtures/suite-tasks.ts';
-import { ExportedError, throwThis, workerIdentity } from './fixtures/throw-tasks.ts';
-import { buildThrown, RegisteredError, type ThrownSpec } from './fixtures/thrown-values.ts';
-import { Scratch } from './shared/gates.ts';
+import { throwThis, workerIdentity } from './fixtures/throw-tasks.ts';
+import type { ThrownSpec } from './fixtures/thrown-values.ts';
+import { PATIENCE_MS, Scratch } from './shared/gates.ts';
 import { POOLS } from './shared/pools.ts';
+import { checkOutcome, thrownSpec, UNREADABLE_PROXY } from './shared/thrown-outcome.ts';
 
 // What a task throws comes back as the README's Errors section says, and the worker
 // that encoded it lives on.
-
-const CLASSES = {
-  Error,
-  TypeError,
-  RangeError,
-  RegisteredError,
-  ExportedError,
-  UnknownError: TypeError,
-  LockNotHeldError,
-  TimeoutError,
-} as const;
-
-const UNREADABLE_PROXY = '[a Proxy that cannot be read]';
-
-/** Checks `got` against the documented outcome of throwing `spec`; `self` is the copy of the top error. */
-function checkOutcome(spec: ThrownSpec, got: unknown, path = 'thrown'): void {
-  switch (spec.kind) {
-    case 'error': {
-      const cls = CLASSES[spec.cls];
-      assert.ok(
-        got instanceof cls,
-        `${path}: expected an instance of ${spec.cls}, got ${String(got)}`,
-      );
-      assert.equal(Object.getPrototypeOf(got), cls.prototype, `${path}: class`);
-      // Every class here has its class name as `name`: a broken getter falls back to just that.
-      assert.equal(got.name, spec.cls, `${path}: name`);
-      if (spec.broken.includes('message')) assert.match(got.message, /could not be read/, path);
-      else assert.equal(got.message, spec.message, `${path}: message`);
-      if (spec.broken.includes('stack')) assert.equal(got.stack, undefined, `${path}: stack`);
-      else assert.equal(typeof got.stack, 'string', `${path}: stack`);
-      for (const [key, value] of Object.entries(spec.props))
-        assert.equal((got as unknown as Record<string, unknown>)[key], value, `${path}.${key}`);
-      if (spec.broken.includes('cause')) assert.equal('cause' in got, false, `${path}: cause`);
-      else if (spec.cycle) assert.equal(got.cause, got, `${path}: its own cause`);
-      else if (spec.cause !== undefined) checkOutcome(spec.cause, got.cause, `${path}.cause`);
-      else assert.equal('cause' in got, false, `${path}: cause`);
-      if (spec.cls === 'LockNotHeldError')
-        assert.equal((got as LockNotHeldError).code, 'CONCUR_ERR_LOCK_NOT_HELD');
-      if (spec.cls === 'TimeoutError') assert.equal((got as TimeoutError).timeoutMs, 5);
-      if (spec.cls === 'ExportedError')
-        assert.equal((got as ExportedError).describe(), `ExportedError: ${got.message}`);
-      return;
-    }
-    case 'aggregate': {
-      assert.ok(
-        got instanceof AggregateError,
-        `${path}: expected an AggregateError, got ${String(got)}`,
-      );
-      assert.equal(got.message, spec.message);
-      assert.equal(
-        got.errors.length,
-        spec.members.length + (spec.selfMember ? 1 : 0),
-        `${path}: members`,
-      );
-      for (const [i, member] of spec.members.entries())
-        checkOutcome(member, got.errors[i], `${path}.errors[${i}]`);
-      if (spec.selfMember) assert.equal(got.errors.at(-1), got, `${path}: itself as a member`);
-      return;
-    }
-    case 'dom':
-      assert.ok(
-        got instanceof DOMException,
-        `${path}: expected a DOMException, got ${String(got)}`,
-      );
-      assert.equal(got.name, spec.name);
-      assert.equal(got.message, spec.message);
-      assert.equal(got.code, new DOMException('', spec.name).code);
-      return;
-    case 'proxy':
-      if (spec.of === 'error' && spec.how === 'throwing-traps') {
-        // Read as an error whose every field throws.
-        assert.ok(got instanceof Error, path);
-        assert.equal(got.name, 'Error');
-        assert.match(got.message, /could not be read/);
-        assert.equal(got.stack, undefined);
-      } else {
-        assert.equal(got, UNREADABLE_PROXY, path);
-      }
-      return;
-    case 'value': {
-      const original = buildThrown(spec);
-      if (spec.value === 'object' || spec.value === 'null-prototype')
-        assert.deepEqual(got, { ...(original as object) }, path);
-      else if (spec.value === 'holds-function') assert.equal(got, '[object Object]', path);
-      else if (spec.value === 'symbol' || spec.value === 'function')
-        assert.equal(got, String(original), path);
-      else assert.equal(got, original, path);
-      return;
-    }
-  }
-}
-
-const PROP_KEYS = ['status', 'detail', 'retries', 'id'] as const;
-
-const thrownSpec = fc.letrec<{ spec: ThrownSpec }>((tie) => ({
-  spec: fc.oneof(
-    { depthSize: 'small', withCrossShrink: true },
-    fc.record({
-      kind: fc.constant('value' as const),
-      value: fc.constantFrom(
-        'null',
-        'undefined',
-        'number',
-        'string',
-        'bigint',
-        'symbol',
-        'function',
-        'object',
-        'null-prototype',
-        'holds-function',
-      ) as fc.Arbitrary<Extract<ThrownSpec, { kind: 'value' }>['value']>,
-    }),
-    fc.record({
-      kind: fc.constant('proxy' as const),
-      of: fc.constantFrom('object' as const, 'error' as const),
-      how: fc.constantFrom('revoked' as const, 'throwing-traps' as const),
-    }),
-    fc.record({
-      kind: fc.constant('dom' as const),
-      message: fc.string(),
-      name: fc.constantFrom(
-        'AbortError',
-        'DataCloneError',
-        'NotFoundError',
-        'SyntaxError',
-        'MadeUpError',
-      ),
-    }),
-    fc.record({
-      kind: fc.constant('error' as const),
-      cls: fc.constantFrom(...(Object.keys(CLASSES) as (keyof typeof CLASSES)[])),
-      message: fc.string(),
-      props: fc.dictionary(fc.constantFrom(...PROP_KEYS), fc.oneof(fc.string(), fc.integer()), {
-        maxKeys: 3,
-      }),
-      broken: fc.subarray(['name', 'message', 'stack', 'cause'] as const),
-      cause: fc.option(tie('spec'), { nil: undefined }),
-      cycle: fc.boolean(),
-      proxied: fc.boolean(),
-    }),
-    fc.record({
-      kind: fc.constant('aggregate' as const),
-      message: fc.string(),
-      members: fc.array(tie('spec'), { maxLength: 3 }),
-      selfMember: fc.boolean(),
-    }),
-  ),
-})).spec;
 
 for (const pool of POOLS) {
   describe(`${pool.name} pool: whatever a task throws`, () => {
@@ -218,3 +72,38 @@ for (const pool of POOLS) {
     });
   });
 }
+
+describe('in-process executors: whatever a task throws', () => {
+  const specs: ThrownSpec[] = [
+    {
+      kind: 'error',
+      cls: 'Error',
+      message: 'bad',
+      props: {},
+      broken: ['stack'],
+      cycle: false,
+      proxied: false,
+    },
+    { kind: 'proxy', of: 'error', how: 'revoked' },
+  ];
+  for (const make of [
+    () => new SequentialExecutor({ callSites: true }),
+    () => new AsyncExecutor({ callSites: true }),
+  ]) {
+    it(`${make().constructor.name} rejects with the very value, even when its stack cannot be read`, {
+      timeout: PATIENCE_MS,
+    }, async () => {
+      const ex = make();
+      for (const spec of specs) {
+        for (const later of [false, true]) {
+          // Boxed: a promise resolved with a revoked Proxy would read its `then`, and throw.
+          const [got] = await ex.submit(throwThis, spec, later).catch((e: unknown) => [e]);
+          // In-process there is no copy: the caller gets what was thrown, untouched.
+          if (spec.kind === 'proxy') assert.ok(types.isProxy(got));
+          else assert.ok(got instanceof Error && got.message === 'bad', String(got));
+        }
+      }
+      await ex.shutdown();
+    });
+  }
+});

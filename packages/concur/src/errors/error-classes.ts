@@ -195,11 +195,17 @@ export function classRefOf(chain: readonly object[]): ClassRef | undefined {
 }
 
 /** The user class a ClassRef names here, if this side knows it. */
-export function userErrorClass(ref: unknown): AnyErrorClass | undefined {
+export function userErrorClass(
+  ref: unknown,
+  moduleUrls?: (name: string) => readonly string[],
+): AnyErrorClass | undefined {
   if (ref === null || typeof ref !== 'object') return undefined;
   const r = ref as { name?: unknown; module?: unknown; export?: unknown };
   if (typeof r.name === 'string') return user.byName.get(r.name);
-  if (typeof r.module === 'string' && typeof r.export === 'string')
-    return user.byModule.get(r.module)?.get(r.export);
+  if (typeof r.module !== 'string' || typeof r.export !== 'string') return undefined;
+  for (const url of moduleUrls === undefined ? [r.module] : moduleUrls(r.module)) {
+    const cls = user.byModule.get(url)?.get(r.export);
+    if (cls !== undefined) return cls;
+  }
   return undefined;
 }

@@ -57,6 +57,19 @@ export interface EncodedThrown {
 /** 'clone': for postMessage (structured clone); 'json': for JSON.stringify. */
 export type ErrorEncoding = 'clone' | 'json';
 
+export interface EncodeOptions {
+  /**
+   * Renames the task module in a reference to a class it exports, for a receiver on
+   * another machine (the queue: a path under the tasks root). Undefined drops the reference.
+   */
+  readonly moduleName?: (url: string) => string | undefined;
+}
+
+export interface DecodeOptions {
+  /** The module URLs here that a module name from `EncodeOptions.moduleName` may mean. */
+  readonly moduleUrls?: (name: string) => readonly string[];
+}
+
 /** Causes and AggregateError members are followed this deep; deeper ones travel as strings. */
 const MAX_DEPTH = 8;
 
@@ -90,10 +103,12 @@ function isErrorChain(chain: readonly object[]): boolean {
 
 class Encoder {
   readonly #copy: (value: unknown) => Copy;
+  readonly #moduleName: EncodeOptions['moduleName'];
   readonly #seen = new Map<object, number>();
 
-  constructor(encoding: ErrorEncoding) {
+  constructor(encoding: ErrorEncoding, options: EncodeOptions) {
     this.#copy = COPIERS[encoding];
+    this.#moduleName = options.moduleName;
   }
 
   /** The thrown value itself, or its text if it cannot be copied. */
@@ -110,6 +125,13 @@ class Encoder {
       if (depth < MAX_DEPTH && isErrorChain(chain)) return this.error(value, chain, depth);
     }
     return { thrown: this.thrown(value) };
+  }
+
+  #classRef(chain: readonly object[]): ClassRef | undefined {
+    const ref = classRefOf(chain);
+    if (ref === undefined || !('module' in ref) || this.#moduleName === undefined) return ref;
+    const module = this.#moduleName(ref.module);
+    return module === undefined ? undefined : { module, export: ref.export };
   }
 
   error(error: object, chain: readonly object[], depth: number): EncodedError {
@@ -130,7 +152,7 @@ class Encoder {
       stack: stackOf(error),
       props,
     };
-    const cls = classRefOf(chain);
+    const cls = this.#classRef(chain);
     if (cls !== undefined) encoded.cls = cls;
     if (has(error, 'cause')) {
       const cause = read(error, 'cause');
@@ -188,9 +210,10 @@ function membersOf(error: object): unknown[] | undefined {
 export function encodeError(
   error: unknown,
   encoding: ErrorEncoding = 'clone',
+  options: EncodeOptions = {},
 ): EncodedError | EncodedThrown {
   try {
-    const encoder = new Encoder(encoding);
+    const encoder = new Encoder(encoding, options);
     if (error !== null && (typeof error === 'object' || typeof error === 'function')) {
       const chain = prototypeChain(error);
       if (isErrorChain(chain)) return encoder.error(error, chain, 0);
@@ -231,6 +254,11 @@ const writable = { writable: true, configurable: true } as const;
 
 class Decoder {
   readonly #made: unknown[] = [];
+  readonly #options: DecodeOptions;
+
+  constructor(options: DecodeOptions) {
+    this.#options = options;
+  }
 
   value(value: EncodedValue): unknown {
     if ('seen' in value) return this.#made[value.seen];
@@ -238,7 +266,7 @@ class Decoder {
   }
 
   error(encoded: EncodedError): Error {
-    const error = create(encoded);
+    const error = create(encoded, this.#options);
     this.#made.push(error);
     if (encoded.ctor !== 'DOMException') {
       Object.defineProperty(error, 'message', { value: encoded.message, ...writable });
@@ -264,8 +292,8 @@ class Decoder {
   }
 }
 
-function create(encoded: EncodedError): Error {
-  const cls = userErrorClass(encoded.cls);
+function create(encoded: EncodedError, options: DecodeOptions): Error {
+  const cls = userErrorClass(encoded.cls, options.moduleUrls);
   if (cls !== undefined) return Object.create(cls.prototype) as Error;
   const concur = concurErrorClass(encoded.props?.code);
   if (concur !== undefined) {
@@ -288,9 +316,12 @@ function nameOf(error: Error): unknown {
 }
 
 /** Parent side: rebuilds the error, as its own class where this side knows it. */
-export function decodeError(encoded: EncodedError | EncodedThrown): unknown {
+export function decodeError(
+  encoded: EncodedError | EncodedThrown,
+  options: DecodeOptions = {},
+): unknown {
   if (encoded.__concurError === 2) return encoded.thrown;
-  return new Decoder().error(encoded);
+  return new Decoder(options).error(encoded);
 }
 
 /** True for what encodeError returns (after a clone or a JSON round trip). */
