@@ -1,8 +1,7 @@
-import { invalid } from '../options/validate.ts';
-import * as syncErrors from '../sync/errors.ts';
 import { ConcurError } from './concur-error.ts';
 import * as errors from './errors.ts';
-import { classNameOf, constructorOf } from './thrown-value.ts';
+import * as syncErrors from './sync-errors.ts';
+import { constructorOf } from './thrown-value.ts';
 
 /**
  * The one registry of error classes that an error codec rebuilds as themselves, so
@@ -93,7 +92,8 @@ const user: UserClasses = holder[kUserClasses] ?? {
 };
 holder[kUserClasses] = user;
 
-function isErrorClass(value: unknown): value is AnyErrorClass {
+/** A class whose instances are errors. */
+export function isErrorClass(value: unknown): value is AnyErrorClass {
   if (typeof value !== 'function') return false;
   try {
     return value.prototype instanceof Error;
@@ -103,38 +103,18 @@ function isErrorClass(value: unknown): value is AnyErrorClass {
 }
 
 /**
- * Makes errors of class `cls` (and of its subclasses that are not registered
- * themselves) come back from workers and queue workers as `cls`, so `instanceof`
- * holds. Call it at the top level of a module that both the caller and the workers
- * import (the task's module, or one it imports), so every side knows the name.
- * Classes exported by a task module need no call: they are found by module and name.
- * The copy is made without running the constructor: it gets the original's
- * `message`, `name`, `stack`, `cause` and own properties (private `#fields` are not copied).
- *
- * @param name What the class is known by on every side; defaults to `cls.name`.
- * Two different classes cannot share a name: give one another.
- * @example
- * export class HttpError extends Error { constructor(readonly status: number) { super(`HTTP ${status}`); } }
- * registerErrorClass(HttpError);
+ * Registers `cls` under `name` (see registerErrorClass in task/register-error-class.ts,
+ * which checks the arguments). Returns the other class already registered under
+ * `name`, if any, and then changes nothing.
  */
-export function registerErrorClass(cls: ErrorClass, name?: string): void {
-  if (!isErrorClass(cls)) throw invalid('cls', 'a class that extends Error', cls);
-  const key = name ?? classNameOf(cls);
-  if (typeof key !== 'string' || key === '') {
-    throw invalid('name', 'a non-empty string (the class has no name of its own)', key);
-  }
-  const existing = user.byName.get(key);
-  if (existing !== undefined && existing !== cls) {
-    throw invalid(
-      'name',
-      `a name no other error class is registered under; \`${key}\` is taken by another class, so pass a distinct one: registerErrorClass(cls, 'my-lib.${key}')`,
-      key,
-    );
-  }
-  user.byName.set(key, cls);
+export function addNamedErrorClass(cls: AnyErrorClass, name: string): AnyErrorClass | undefined {
+  const existing = user.byName.get(name);
+  if (existing !== undefined && existing !== cls) return existing;
+  user.byName.set(name, cls);
   // A registered name beats a module reference: both sides know it as soon as the module runs.
   const ref = user.refs.get(cls);
-  if (ref === undefined || !('name' in ref)) user.refs.set(cls, Object.freeze({ name: key }));
+  if (ref === undefined || !('name' in ref)) user.refs.set(cls, Object.freeze({ name }));
+  return undefined;
 }
 
 /** Remembers the error classes a task module exports, under (its URL, export name). */
