@@ -1,12 +1,18 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { registerModuleErrorClasses } from '../packages/concur/src/errors/error-classes.ts';
 import {
   decodeError,
   encodeError,
   isEncodedError,
 } from '../packages/concur/src/errors/error-codec.ts';
 import {
+  AbandonedMutexError,
   ConcurError,
+  type ErrorClass,
+  InvalidArgumentError,
+  LockNotHeldError,
+  registerErrorClass,
   TaskNotFoundError,
   TimeoutError,
   WorkerCrashedError,
@@ -168,5 +174,151 @@ describe('error codec, JSON encoding', () => {
     assert.equal(copy.code, 'E_OK');
     assert.equal((copy as unknown as { polluted?: unknown }).polluted, undefined);
     assert.equal(({} as { polluted?: unknown }).polluted, undefined);
+  });
+});
+
+describe('error codec: every class concur knows comes back as itself', () => {
+  it('rebuilds the sync errors as their class, with their code and fields', () => {
+    for (const copy of [
+      roundTrip(new LockNotHeldError('not held')),
+      jsonRoundTrip(new LockNotHeldError('not held')),
+    ]) {
+      assert.ok(copy instanceof LockNotHeldError, String(copy));
+      assert.ok(copy instanceof ConcurError);
+      assert.equal((copy as LockNotHeldError).code, 'CONCUR_ERR_LOCK_NOT_HELD');
+      assert.equal((copy as LockNotHeldError).message, 'not held');
+    }
+    const abandoned = roundTrip(new AbandonedMutexError('died holding it', 42));
+    assert.ok(abandoned instanceof AbandonedMutexError);
+    assert.equal((abandoned as AbandonedMutexError).ownerId, 42);
+  });
+
+  it('rebuilds a DOMException with its name, code and message', () => {
+    for (const copy of [
+      roundTrip(new DOMException('gone', 'NotFoundError')),
+      jsonRoundTrip(new DOMException('gone', 'NotFoundError')),
+    ]) {
+      assert.ok(copy instanceof DOMException, String(copy));
+      assert.equal((copy as DOMException).name, 'NotFoundError');
+      assert.equal((copy as DOMException).code, DOMException.NOT_FOUND_ERR);
+      assert.equal((copy as DOMException).message, 'gone');
+    }
+  });
+
+  it('rebuilds a registered class as itself, without running its constructor', () => {
+    let constructed = 0;
+    class PaymentError extends Error {
+      constructor(readonly amount: number) {
+        super(`cannot pay ${amount}`);
+        constructed++;
+      }
+      override get name(): string {
+        return 'PaymentError';
+      }
+      get twice(): number {
+        return this.amount * 2;
+      }
+    }
+    registerErrorClass(PaymentError, 'test.PaymentError');
+    registerErrorClass(PaymentError, 'test.PaymentError'); // again: nothing changes
+    for (const copy of [roundTrip(new PaymentError(5)), jsonRoundTrip(new PaymentError(5))]) {
+      assert.ok(copy instanceof PaymentError);
+      assert.equal((copy as PaymentError).twice, 10);
+      assert.equal((copy as PaymentError).name, 'PaymentError');
+      assert.equal((copy as PaymentError).message, 'cannot pay 5');
+    }
+    assert.equal(constructed, 2);
+    // A subclass that is not registered comes back as its registered parent, with its own name.
+    class LatePayment extends PaymentError {
+      override get name(): string {
+        return 'LatePayment';
+      }
+    }
+    const late = roundTrip(new LatePayment(1)) as PaymentError;
+    assert.equal(Object.getPrototypeOf(late), PaymentError.prototype);
+    assert.equal(late.name, 'LatePayment');
+  });
+
+  it('refuses a second class under a taken name, and a value that is not an error class', () => {
+    class First extends Error {}
+    class Second extends Error {}
+    registerErrorClass(First, 'test.Taken');
+    assert.throws(
+      () => registerErrorClass(Second, 'test.Taken'),
+      (error: unknown) =>
+        error instanceof InvalidArgumentError &&
+        /`test.Taken` is taken by another class/.test(error.message) &&
+        /registerErrorClass\(cls, 'my-lib.test.Taken'\)/.test(error.message),
+    );
+    assert.throws(
+      () => registerErrorClass(class NotAnError {} as unknown as ErrorClass),
+      /Expected `cls` to be a class that extends Error/,
+    );
+  });
+
+  it('rebuilds a class exported by a task module, found by module URL and export name', () => {
+    class InventoryError extends Error {}
+    registerModuleErrorClasses('file:///tasks/inventory.ts', { InventoryError, notAClass: 1 });
+    const copy = jsonRoundTrip(Object.assign(new InventoryError('out of stock'), { sku: 'A1' }));
+    assert.ok(copy instanceof InventoryError);
+    assert.equal((copy as InventoryError & { sku: string }).sku, 'A1');
+  });
+
+  it('defines fields rather than assigning them, past a getter-only accessor of the class', () => {
+    class Strict extends Error {
+      get status(): number {
+        return 500;
+      }
+    }
+    registerErrorClass(Strict, 'test.Strict');
+    const original = new Strict('x');
+    Object.defineProperty(original, 'status', { value: 404, enumerable: true });
+    const copy = roundTrip(original) as Strict;
+    assert.ok(copy instanceof Strict);
+    assert.equal(copy.status, 404);
+  });
+});
+
+describe('error codec: values that fight back', () => {
+  it('never throws, and keeps what can be read', () => {
+    const { proxy, revoke } = Proxy.revocable(new Error('x'), {});
+    revoke();
+    const broken = new RangeError('kept');
+    void broken.stack;
+    Object.defineProperty(broken, 'message', {
+      get() {
+        throw new Error('no message');
+      },
+    });
+    Object.defineProperty(broken, 'secret', {
+      enumerable: true,
+      get() {
+        throw new Error('no secret');
+      },
+    });
+    for (const round of [roundTrip, jsonRoundTrip]) {
+      assert.equal(round(proxy), '[a Proxy that cannot be read]');
+      const copy = round(broken) as RangeError;
+      assert.ok(copy instanceof RangeError);
+      assert.match(copy.message, /could not be read: its getter threw Error: no message/);
+      assert.equal('secret' in copy, false);
+      assert.equal(copy.stack, broken.stack);
+      assert.deepEqual(round(Object.assign(Object.create(null), { a: 1 })), { a: 1 });
+      // Structured clone refuses the function, and String() has no toString to call; JSON drops it.
+      const holder = Object.assign(Object.create(null), { f: () => 1 });
+      assert.deepEqual(round(holder), round === roundTrip ? '[object Object]' : {});
+    }
+  });
+
+  it('keeps cycles and shared errors as one object, in both encodings', () => {
+    const shared = new TypeError('shared');
+    const top = new AggregateError([shared, shared], 'top');
+    (top as { cause?: unknown }).cause = top;
+    for (const round of [roundTrip, jsonRoundTrip]) {
+      const copy = round(top) as AggregateError;
+      assert.equal(copy.cause, copy);
+      assert.ok(copy.errors[0] instanceof TypeError);
+      assert.equal(copy.errors[0], copy.errors[1]);
+    }
   });
 });

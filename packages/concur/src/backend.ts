@@ -1,7 +1,14 @@
 // The `concur/backend` entry: what a package that adds an executor backend (concur-queue
 // is one) builds on. It is public and semver-covered like `concur`, but meant for backend
 // authors, not for programs: applications import from `concur`.
-export type { EncodedError, EncodedThrown, ErrorEncoding } from './errors/error-codec.ts';
+export { registerModuleErrorClasses, scanTaskModule } from './errors/error-classes.ts';
+export type {
+  DecodeOptions,
+  EncodedError,
+  EncodedThrown,
+  EncodeOptions,
+  ErrorEncoding,
+} from './errors/error-codec.ts';
 export { decodeError, encodeError, isEncodedError } from './errors/error-codec.ts';
 export { BaseExecutor } from './executors/base-executor.ts';
 export type { JobSink } from './job/job.ts';

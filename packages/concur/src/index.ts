@@ -1,4 +1,5 @@
 export { ConcurError } from './errors/concur-error.ts';
+export type { ErrorClass } from './errors/error-classes.ts';
 export type { WorkerCrashDetails } from './errors/errors.ts';
 export {
   AbortError,
@@ -13,6 +14,15 @@ export {
   TimeoutError,
   WorkerCrashedError,
 } from './errors/errors.ts';
+export {
+  AbandonedMutexError,
+  BlockingCallError,
+  BrokenBarrierError,
+  LockNotHeldError,
+  QueueShutDownError,
+  QueueTaskDoneError,
+  SemaphoreOverReleaseError,
+} from './errors/sync-errors.ts';
 export type { AsyncExecutorOptions } from './executors/async-executor.ts';
 export { AsyncExecutor } from './executors/async-executor.ts';
 export type {
@@ -27,7 +37,7 @@ export { ProcessPoolExecutor } from './executors/process-pool-executor.ts';
 export type { SequentialExecutorOptions } from './executors/sequential-executor.ts';
 export { SequentialExecutor } from './executors/sequential-executor.ts';
 export { ThreadPoolExecutor } from './executors/thread-pool-executor.ts';
-export type { AsCompletedOptions, SettledFuture } from './future/as-completed.ts';
+export type { AsCompletedOptions, SettledFuture, SettledFutures } from './future/as-completed.ts';
 export { asCompleted } from './future/as-completed.ts';
 export type { FutureState } from './future/future.ts';
 export { Future } from './future/future.ts';
@@ -50,15 +60,6 @@ export { AsyncPriorityQueue } from './sync/async/priority-queue.ts';
 export type { AsyncQueueOptions, QueueShutdownOptions, TryGetResult } from './sync/async/queue.ts';
 export { AsyncQueue } from './sync/async/queue.ts';
 export { AsyncBoundedSemaphore, AsyncSemaphore } from './sync/async/semaphore.ts';
-export {
-  AbandonedMutexError,
-  BlockingCallError,
-  BrokenBarrierError,
-  LockNotHeldError,
-  QueueShutDownError,
-  QueueTaskDoneError,
-  SemaphoreOverReleaseError,
-} from './sync/errors.ts';
 export { ProcessLock } from './sync/process/process-lock.ts';
 export { ProcessSemaphore } from './sync/process/process-semaphore.ts';
 export { ReleaseHandle } from './sync/release-handle.ts';
@@ -70,6 +71,7 @@ export { ThreadMutex } from './sync/thread/mutex.ts';
 export { ThreadSemaphore } from './sync/thread/semaphore.ts';
 export type { SyncWaitOptions } from './sync/wait-options.ts';
 export { inWorker } from './task/in-worker.ts';
+export { registerErrorClass } from './task/register-error-class.ts';
 export type { Task, TaskArgs, TaskFunction, TaskResult } from './task/task.ts';
 export { isTask, task } from './task/task.ts';
 export type { TaskContext } from './task/task-context.ts';

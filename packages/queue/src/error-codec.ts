@@ -1,4 +1,10 @@
-import { decodeError, encodeError, isEncodedError } from 'concur/backend';
+import {
+  type DecodeOptions,
+  decodeError,
+  type EncodeOptions,
+  encodeError,
+  isEncodedError,
+} from 'concur/backend';
 
 /**
  * BullMQ keeps only a thrown error's message and stack. The worker appends the
@@ -16,16 +22,19 @@ export function toBullError(
   error: unknown,
   extra: Record<string, unknown> = {},
   final = false,
+  options: EncodeOptions = {},
 ): Error {
-  const encoded = encodeError(error, 'json');
-  const isError = error instanceof Error;
-  const name = isError ? String(error.name) : 'Error';
+  // Read from the record, not the error: its getters may throw, and encodeError never does
+  // (its `thrown` is a JSON copy, which String() cannot make throw).
+  const encoded = encodeError(error, 'json', options);
+  const isError = encoded.__concurError === 1;
+  const name = isError ? encoded.name : 'Error';
   const message = isError
-    ? String(error.message)
-    : `A non-Error value was thrown: ${String(error)}`;
+    ? encoded.message
+    : `A non-Error value was thrown: ${String(encoded.thrown)}`;
   const thrown = new Error(message);
   thrown.name = final ? 'UnrecoverableError' : name;
-  const stack = isError && typeof error.stack === 'string' ? error.stack : `${name}: ${message}`;
+  const stack = isError && encoded.stack !== undefined ? encoded.stack : `${name}: ${message}`;
   thrown.stack = `${stack}${ERROR_MARKER}${JSON.stringify({ error: encoded, ...extra })}`;
   return thrown;
 }
@@ -40,6 +49,7 @@ export interface FailureDetails {
 export function fromBullFailure(
   stacktrace: string[] | null | undefined,
   failedReason: string,
+  options: DecodeOptions = {},
 ): FailureDetails {
   const last = stacktrace?.[stacktrace.length - 1];
   const at = last?.indexOf(ERROR_MARKER) ?? -1;
@@ -49,7 +59,7 @@ export function fromBullFailure(
         error: unknown;
       } & Record<string, unknown>;
       const { error, ...extra } = parsed;
-      if (isEncodedError(error)) return { error: decodeError(error), extra };
+      if (isEncodedError(error)) return { error: decodeError(error, options), extra };
     } catch {
       // Fall through: a stack that is not ours.
     }

@@ -1,5 +1,5 @@
 import { DataCloneError } from 'concur';
-import { ChunkFailure, JobMode } from 'concur/backend';
+import { ChunkFailure, type DecodeOptions, JobMode } from 'concur/backend';
 import { fromBullFailure } from './error-codec.ts';
 import type { JobCodec } from './job-codec.ts';
 import type { ChunkFailureExtra, QueueJobResult } from './job-data.ts';
@@ -34,8 +34,9 @@ export function failedOutcome(
   mode: JobMode,
   stacktrace: string[] | null,
   reason: string,
+  options: DecodeOptions = {},
 ): JobOutcome {
-  const { error, extra } = fromBullFailure(stacktrace, reason);
+  const { error, extra } = fromBullFailure(stacktrace, reason, options);
   if (mode === JobMode.Call) return { ok: false, error };
   const chunk = extra as Partial<ChunkFailureExtra>;
   let values: unknown[] = [];

@@ -1,7 +1,16 @@
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { type JobsOptions, Queue } from 'bullmq';
 import type { CallOptions, Future, Task } from 'concur';
 import { QueueBackendError } from 'concur';
-import { BaseExecutor, checkObject, type Job, JobMode, JobState } from 'concur/backend';
+import {
+  BaseExecutor,
+  checkObject,
+  type Job,
+  JobMode,
+  JobState,
+  scanTaskModule,
+} from 'concur/backend';
 import { Redis } from 'ioredis';
 import { describeConnection } from './connection.ts';
 import { Heartbeat } from './heartbeat.ts';
@@ -27,6 +36,7 @@ import {
 } from './queue-options.ts';
 import { type ResultSink, ResultsListener } from './results-listener.ts';
 import { StartGate } from './start-gate.ts';
+import { moduleUrlsUnder } from './task-identity.ts';
 import { within } from './within.ts';
 
 /** Per-call options of QueueExecutor.submitWith: the usual ones plus retries and backoff. */
@@ -240,6 +250,7 @@ export class QueueExecutor extends BaseExecutor {
       this.jobRejected(job, error);
       return;
     }
+    scanTaskModule(job.task.moduleUrl);
     const id = `${this.#prefix}-${(++this.#seq).toString(36)}`;
     const opts = jobOptions(
       id,
@@ -434,7 +445,12 @@ export class QueueExecutor extends BaseExecutor {
     const entry = this.#entries.get(id);
     if (entry === undefined) return;
     this.#started(id);
-    this.#settle(entry, failedOutcome(this.#options.codec, entry.job.mode, stacktrace, reason));
+    // The same root as the job's TaskIdentity, so the worker's module names map back here.
+    const root = this.#options.tasksRoot ?? dirname(fileURLToPath(entry.job.task.moduleUrl));
+    const outcome = failedOutcome(this.#options.codec, entry.job.mode, stacktrace, reason, {
+      moduleUrls: moduleUrlsUnder(root),
+    });
+    this.#settle(entry, outcome);
   }
 
   // The job vanished without a result (Redis lost its data): add it again. At least once.

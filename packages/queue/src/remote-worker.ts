@@ -116,6 +116,8 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<Queue
   }
   const resolver = new TaskResolver(options.tasks);
   await resolver.preload();
+  // Error classes a task module exports travel by their module's path under the root.
+  const naming = { moduleName: (url: string) => resolver.moduleName(url) };
   const model = checkOneOf('model', options.model ?? 'thread', [
     'thread',
     'process',
@@ -254,7 +256,7 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<Queue
           result = await local.submitWith(task, payload as unknown[], { signal: abort });
         } catch (error) {
           if (abort.aborted) throw new FinalFailure(error);
-          throw toBullError(error);
+          throw toBullError(error, {}, false, naming);
         }
       } else {
         try {
@@ -267,7 +269,12 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<Queue
           } catch {
             // The failure still travels, without the values before it.
           }
-          throw toBullError(chunkError, { index: values.length, values: encoded }, abort.aborted);
+          throw toBullError(
+            chunkError,
+            { index: values.length, values: encoded },
+            abort.aborted,
+            naming,
+          );
         }
       }
       try {
@@ -281,7 +288,7 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<Queue
       }
     } catch (error) {
       if (!refused) counts.failed++;
-      if (error instanceof FinalFailure) throw toBullError(error.error, {}, true);
+      if (error instanceof FinalFailure) throw toBullError(error.error, {}, true, naming);
       throw error;
     } finally {
       counts.running--;

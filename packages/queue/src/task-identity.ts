@@ -2,7 +2,7 @@ import { existsSync, realpathSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { InvalidTaskError, isTask, TaskNotFoundError } from 'concur';
-import type { AnyTask } from 'concur/backend';
+import { type AnyTask, registerModuleErrorClasses } from 'concur/backend';
 
 /**
  * How a job names its task: a module path relative to the tasks root, with `/`
@@ -47,6 +47,16 @@ export function taskIdentity(task: AnyTask, tasksRoot: string | undefined): Task
   }
   byRoot.set(key, identity);
   return identity;
+}
+
+/**
+ * Submitter side: the module URLs here that a worker's name for a task module (a
+ * path under its --tasks root, see TaskResolver.moduleName) may mean, so an error
+ * class that module exports comes back as itself.
+ */
+export function moduleUrlsUnder(root: string): (name: string) => string[] {
+  return (name) =>
+    withTwins(join(root, ...name.split('/'))).map((file) => pathToFileURL(file).href);
 }
 
 const TWINS: Record<string, string[]> = {
@@ -159,10 +169,25 @@ export class TaskResolver {
     );
   }
 
+  /**
+   * How this worker names a task module in an error it sends back: its path under the
+   * root, as in a TaskIdentity, which the submitter can map to its own copy of the module.
+   */
+  moduleName(url: string): string | undefined {
+    if (!url.startsWith('file:')) return undefined;
+    const rel = relative(this.root, fileURLToPath(url));
+    if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) return undefined;
+    return rel.split(sep).join('/');
+  }
+
   #load(file: string): Promise<Record<string, unknown>> {
     let loading = this.#modules.get(file);
     if (loading === undefined) {
-      loading = import(pathToFileURL(file).href) as Promise<Record<string, unknown>>;
+      const url = pathToFileURL(file).href;
+      loading = import(url).then((namespace: Record<string, unknown>) => {
+        registerModuleErrorClasses(url, namespace);
+        return namespace;
+      });
       this.#modules.set(file, loading);
       loading.catch(() => this.#modules.delete(file));
     }

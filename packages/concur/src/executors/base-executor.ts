@@ -50,10 +50,16 @@ function checkCallSites(value: unknown): CallSites {
 
 /** Appends the submit site to an error that came back from a task, so its stack shows both ends. */
 export function appendCallSite(error: unknown, callSite: { stack?: string } | undefined): void {
-  if (callSite?.stack === undefined || !(error instanceof Error) || typeof error.stack !== 'string')
-    return;
-  const lines = callSite.stack.split('\n').slice(1);
-  if (lines.length > 0) error.stack += `\n    at [concur submit]\n${lines.join('\n')}`;
+  if (callSite?.stack === undefined) return;
+  // In-process, this is the task's own error: its getters and Proxy traps may throw,
+  // and an exception here would leave the future pending for ever.
+  try {
+    if (!(error instanceof Error) || typeof error.stack !== 'string') return;
+    const lines = callSite.stack.split('\n').slice(1);
+    if (lines.length > 0) error.stack += `\n    at [concur submit]\n${lines.join('\n')}`;
+  } catch {
+    // Left as the task threw it.
+  }
 }
 
 const submitSink: JobSink = {

@@ -1,14 +1,45 @@
-import { TimeoutError } from '../errors/errors.ts';
+import { type CancelledError, TimeoutError } from '../errors/errors.ts';
 import { checkNonNegative } from '../options/validate.ts';
 import { type Future, onSettled } from './future.ts';
 
 /**
- * What asCompleted() yields: the very Future that was passed in (compare with ===,
- * `await` still works), already settled, so `state`, `value` and `error` can be read
- * at once. Typed without `then`, because for a thenable element TypeScript would type
- * the for-await variable as the future's value, while at run time it is the future.
+ * What asCompleted() yields: the very Future that was passed in (compare with ===),
+ * already settled, so its outcome can be read at once. Checking `state` narrows it:
+ * `value` is the result once 'fulfilled', `error` what the task threw once 'rejected',
+ * a CancelledError once 'cancelled'. `await` gives the value (or throws), as on any future.
  */
-export type SettledFuture<R> = Omit<Future<R>, 'then' | 'catch' | 'finally'>;
+export type SettledFuture<R> =
+  | (Future<R> & {
+      readonly state: 'fulfilled';
+      readonly done: true;
+      readonly value: R;
+      readonly error: undefined;
+    })
+  | (Future<R> & {
+      readonly state: 'rejected';
+      readonly done: true;
+      readonly value: undefined;
+      readonly error: unknown;
+    })
+  | (Future<R> & {
+      readonly state: 'cancelled';
+      readonly done: true;
+      readonly value: undefined;
+      readonly error: CancelledError;
+    });
+
+/**
+ * The iterator asCompleted() returns. Its own interface rather than
+ * AsyncIterableIterator<SettledFuture<R>>: for that global type TypeScript types the
+ * for-await variable as the *awaited* element (a future's value), while the loop
+ * gets the future itself; for an interface of its own it takes `next()`'s element
+ * as it is (test/types/as-completed.ts holds both sides to this).
+ */
+export interface SettledFutures<R> extends AsyncIterableIterator<SettledFuture<R>> {
+  next(): Promise<IteratorResult<SettledFuture<R>, undefined>>;
+  return(): Promise<IteratorResult<SettledFuture<R>, undefined>>;
+  [Symbol.asyncIterator](): SettledFutures<R>;
+}
 
 export interface AsCompletedOptions {
   /** Throw a TimeoutError if not every future has settled after this many milliseconds. */
@@ -26,12 +57,13 @@ export interface AsCompletedOptions {
 export function asCompleted<R>(
   futures: Iterable<Future<R>>,
   options: AsCompletedOptions = {},
-): AsyncIterableIterator<SettledFuture<R>> {
+): SettledFutures<R> {
   const timeoutMs =
     options.timeoutMs === undefined ? undefined : checkNonNegative('timeoutMs', options.timeoutMs);
   const pending = new Set(futures);
   let remaining = pending.size;
-  const settled: Future<R>[] = [];
+  // Only settled futures go in: that is what makes them SettledFutures.
+  const settled: SettledFuture<R>[] = [];
   let waiter:
     | {
         resolve: (r: IteratorResult<SettledFuture<R>, undefined>) => void;
@@ -62,7 +94,7 @@ export function asCompleted<R>(
   for (const future of pending) {
     onSettled(future, (f) => {
       if (finished) return;
-      settled.push(f);
+      settled.push(f as SettledFuture<R>);
       deliver();
     });
   }
@@ -89,7 +121,7 @@ export function asCompleted<R>(
   }
   let pendingError: unknown;
 
-  const iterator: AsyncIterableIterator<SettledFuture<R>> = {
+  const iterator: SettledFutures<R> = {
     next() {
       if (pendingError !== undefined) {
         const error = pendingError;

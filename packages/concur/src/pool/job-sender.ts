@@ -1,3 +1,4 @@
+import { scanTaskModule } from '../errors/error-classes.ts';
 import { DataCloneError } from '../errors/errors.ts';
 import { type Job, JobMode } from '../job/job.ts';
 import type { JobQueue } from '../job/job-queue.ts';
@@ -80,6 +81,7 @@ export class JobSender {
     if (ref === undefined) {
       ref = this.#nextRef++;
       this.#taskRefs.set(task, ref);
+      scanTaskModule(task.moduleUrl);
     }
     return ref;
   }

@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import { registerModuleErrorClasses } from '../errors/error-classes.ts';
 import { TaskNotFoundError } from '../errors/errors.ts';
 import { type AnyTask, isTask } from '../task/task.ts';
 import { displayPath, notExportedError } from '../task/task-export.ts';
@@ -81,6 +82,7 @@ export async function loadTask(url: string, name: string): Promise<AnyTask> {
       { cause: error },
     );
   }
+  registerModuleErrorClasses(url, namespace);
   // Only exports count, as in the caller (task-export.ts): one rule under every executor.
   for (const value of Object.values(namespace)) {
     if (isTask(value) && value.taskName === name) return value;

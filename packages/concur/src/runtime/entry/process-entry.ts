@@ -1,6 +1,8 @@
 import { readSync, writeSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { deserialize, serialize } from 'node:v8';
+import { encodeError } from '../../errors/error-codec.ts';
+import { safeText } from '../../errors/thrown-value.ts';
 import { FrameKind, type FrameKindValue, FrameReader, frame, PipeFd } from '../pipe-frames.ts';
 import type { FromWorker, ToWorker, WorkerSetup } from '../protocol.ts';
 import { IdlePoller } from './idle-poller.ts';
@@ -37,16 +39,21 @@ function writeFrame(kind: FrameKindValue, body: Uint8Array): void {
 
 // Report an uncaught error before dying, so the parent can give it as the cause of the crash.
 process.on('uncaughtException', (error: unknown) => {
+  const encoded = encodeError(error);
   const record =
-    error instanceof Error
-      ? { name: error.name, message: error.message, stack: error.stack }
-      : { name: 'Error', message: String(error) };
+    encoded.__concurError === 1
+      ? { name: encoded.name, message: encoded.message, stack: encoded.stack }
+      : { name: 'Error', message: safeText(encoded.thrown) };
   try {
     writeFrame(FrameKind.Fatal, Buffer.from(JSON.stringify(record)));
   } catch {
     // The parent is gone; nobody to tell.
   }
-  console.error(error);
+  try {
+    console.error(error);
+  } catch {
+    console.error(record.message);
+  }
   process.exit(1);
 });
 

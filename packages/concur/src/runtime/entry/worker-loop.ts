@@ -1,5 +1,6 @@
-import { encodeError } from '../../errors/error-codec.ts';
+import { encodeError, isEncodedError, textOnly } from '../../errors/error-codec.ts';
 import { DataCloneError } from '../../errors/errors.ts';
+import { safeText } from '../../errors/thrown-value.ts';
 import { ChunkFailure, JobMode } from '../../job/job.ts';
 import { isThenable, runJob } from '../../job/run-job.ts';
 import { trimPeriod } from '../../options/validate.ts';
@@ -172,15 +173,19 @@ export class WorkerLoop implements WireHost {
     if (first) this.#warm.add(task);
     const t0 = performance.now();
     let value: unknown;
+    let later: PromiseLike<unknown> | undefined;
     try {
       value = runJob(task, mode, payload, this.#context);
+      // A thenable of the task's own making runs its code when we read or call `then`,
+      // which may throw (or call back twice): a promise adopts it safely.
+      if (isThenable(value)) later = value instanceof Promise ? value : Promise.resolve(value);
     } catch (error) {
       this.#push(id, ResultStatus.Error, encodeFailure(error), runMsSince(t0, first));
       return;
     }
-    if (isThenable(value)) {
+    if (later !== undefined) {
       this.#running++;
-      value.then(
+      later.then(
         (v) => this.#settleAsync(id, ResultStatus.Ok, packResult(mode, v), runMsSince(t0, first)),
         (error: unknown) =>
           this.#settleAsync(id, ResultStatus.Error, encodeFailure(error), runMsSince(t0, first)),
@@ -232,15 +237,26 @@ export class WorkerLoop implements WireHost {
         try {
           this.#transport.post({ r: one });
         } catch (error) {
-          const clone = new DataCloneError(
-            `The return value of the task cannot be sent back from a ${this.runtime} worker: ${trimPeriod((error as Error).message)}. ` +
-              'Return plain data (numbers, strings, arrays, plain objects, typed arrays, Map, Set, Date).',
-            { cause: error },
-          );
-          this.#transport.post({ r: [one[0], ResultStatus.Error, encodeError(clone), one[3]] });
+          this.#transport.post({
+            r: [one[0], ResultStatus.Error, this.#unsendable(one, error), one[3]],
+          });
         }
       }
     }
+  }
+
+  /** What to send instead of a result the transport refused. */
+  #unsendable(result: unknown[], error: unknown): unknown {
+    const [, status, value] = result;
+    // An error record that structured clone accepted but the channel did not: keep its text.
+    if (status === ResultStatus.Error && isEncodedError(value)) return textOnly(value);
+    return encodeError(
+      new DataCloneError(
+        `The return value of the task cannot be sent back from a ${this.runtime} worker: ${trimPeriod(error instanceof Error ? error.message : safeText(error))}. ` +
+          'Return plain data (numbers, strings, arrays, plain objects, typed arrays, Map, Set, Date).',
+        { cause: error },
+      ),
+    );
   }
 }
 
@@ -255,11 +271,20 @@ function packResult(mode: JobMode, value: unknown): unknown {
 }
 
 function encodeFailure(error: unknown): unknown {
-  if (error instanceof ChunkFailure) {
+  if (isChunkFailure(error)) {
     const failure: EncodedChunkFailure = {
       chunkFailure: { index: error.index, values: error.values, error: encodeError(error.error) },
     };
     return failure;
   }
   return encodeError(error);
+}
+
+/** `instanceof` runs a Proxy's getPrototypeOf trap, which may throw (a revoked Proxy always does). */
+function isChunkFailure(error: unknown): error is ChunkFailure {
+  try {
+    return error instanceof ChunkFailure;
+  } catch {
+    return false;
+  }
 }

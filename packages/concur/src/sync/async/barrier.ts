@@ -1,5 +1,5 @@
+import { BrokenBarrierError } from '../../errors/sync-errors.ts';
 import { checkInteger } from '../../options/validate.ts';
-import { BrokenBarrierError } from '../errors.ts';
 import { parseWaitOptions, type SyncWaitOptions } from '../wait-options.ts';
 import { WaiterList } from './waiter-list.ts';
 

@@ -1,5 +1,5 @@
+import { LockNotHeldError } from '../../errors/sync-errors.ts';
 import { checkInteger } from '../../options/validate.ts';
-import { LockNotHeldError } from '../errors.ts';
 import type { ReleaseHandle } from '../release-handle.ts';
 import { type ParsedWaitOptions, parseWaitOptions, type SyncWaitOptions } from '../wait-options.ts';
 import { AsyncLock } from './lock.ts';

@@ -1,4 +1,4 @@
-import { LockNotHeldError } from '../errors.ts';
+import { LockNotHeldError } from '../../errors/sync-errors.ts';
 import { ReleaseHandle } from '../release-handle.ts';
 import { runWith } from '../run-with.ts';
 import { parseWaitOptions, type SyncWaitOptions } from '../wait-options.ts';

@@ -1,5 +1,5 @@
+import { QueueShutDownError, QueueTaskDoneError } from '../../errors/sync-errors.ts';
 import { checkBoolean, checkKnownKeys, checkLimit, checkObject } from '../../options/validate.ts';
-import { QueueShutDownError, QueueTaskDoneError } from '../errors.ts';
 import { parseWaitOptions, type SyncWaitOptions } from '../wait-options.ts';
 import { FifoStore, type QueueStore } from './queue-store.ts';
 import { WaiterList } from './waiter-list.ts';

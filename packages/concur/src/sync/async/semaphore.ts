@@ -1,5 +1,5 @@
+import { SemaphoreOverReleaseError } from '../../errors/sync-errors.ts';
 import { checkInteger } from '../../options/validate.ts';
-import { SemaphoreOverReleaseError } from '../errors.ts';
 import { ReleaseHandle } from '../release-handle.ts';
 import { runWith } from '../run-with.ts';
 import { parseWaitOptions, type SyncWaitOptions } from '../wait-options.ts';

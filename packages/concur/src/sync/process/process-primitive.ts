@@ -1,6 +1,6 @@
 import { AbortError, DataCloneError, TimeoutError } from '../../errors/errors.ts';
+import { AbandonedMutexError, LockNotHeldError } from '../../errors/sync-errors.ts';
 import type { WireCodec, WireHost } from '../../runtime/wire.ts';
-import { AbandonedMutexError, LockNotHeldError } from '../errors.ts';
 import { ReleaseHandle } from '../release-handle.ts';
 import { runWith } from '../run-with.ts';
 import { parseWaitOptions, type SyncWaitOptions } from '../wait-options.ts';

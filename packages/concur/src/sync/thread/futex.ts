@@ -1,6 +1,6 @@
 import { isMainThread, threadId } from 'node:worker_threads';
 import { AbortError, TimeoutError } from '../../errors/errors.ts';
-import { BlockingCallError } from '../errors.ts';
+import { BlockingCallError } from '../../errors/sync-errors.ts';
 import type { ParsedWaitOptions } from '../wait-options.ts';
 
 /** This thread's id as stored in shared memory: 0 means "nobody", so ids are shifted by one. */

@@ -1,5 +1,9 @@
+import {
+  AbandonedMutexError,
+  BlockingCallError,
+  LockNotHeldError,
+} from '../../errors/sync-errors.ts';
 import { onWorkerExit, type WireTarget } from '../../runtime/wire.ts';
-import { AbandonedMutexError, BlockingCallError, LockNotHeldError } from '../errors.ts';
 import { ReleaseHandle } from '../release-handle.ts';
 import { runWith } from '../run-with.ts';
 import { travelsWith } from '../travels-with.ts';

@@ -1,4 +1,4 @@
-import { ConcurError } from '../errors/concur-error.ts';
+import { ConcurError } from './concur-error.ts';
 
 /** `release()` was called on a lock or mutex that is not held (or not held by the caller, for thread and process locks). */
 export class LockNotHeldError extends ConcurError {
