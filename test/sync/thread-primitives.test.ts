@@ -25,6 +25,7 @@ import {
   throwInside,
   waitForEvent,
 } from '../fixtures/sync-tasks.ts';
+import { holdUntil } from '../fixtures/sync-travel-tasks.ts';
 import { sleep } from '../fixtures/tasks.ts';
 
 const pool = new ThreadPoolExecutor({ maxWorkers: 4, minWorkers: 4 });
@@ -114,6 +115,22 @@ describe('ThreadMutex in a ThreadPoolExecutor', () => {
     assert.throws(() => mutex.unlock(), LockNotHeldError);
     // The aborted waiter left no trace: the mutex is free and a worker takes it at once.
     assert.equal(await pool.submit(lockWithTimeout, mutex, 5_000), 'locked');
+  });
+
+  it('a TimeoutError names the worker thread that holds it', async () => {
+    const mutex = new ThreadMutex();
+    const locked = new ThreadEvent();
+    const release = new ThreadEvent();
+    const holding = pool.submit(holdUntil, mutex, locked, release);
+    await locked.wait({ timeoutMs: 10_000 });
+    const error = await mutex.acquire({ timeoutMs: 5 }).catch((e: unknown) => e);
+    release.set();
+    const holder = await holding;
+    assert.ok(error instanceof TimeoutError);
+    assert.equal(
+      error.message,
+      `Timed out after 5 ms waiting to lock the ThreadMutex, held by worker thread ${holder}`,
+    );
   });
 
   it('cannot go to a child process', async () => {
