@@ -128,3 +128,19 @@ describe('AsyncLock', () => {
     assert.throws(() => new AsyncSemaphore(-1), /Expected `value` to be an integer from 0 and up/);
   });
 });
+
+describe('AsyncBoundedSemaphore: the documented rule for a stray release', () => {
+  it('a release from code holding nothing, while all permits are taken, shows up as an over-release at the last holder', async () => {
+    const sem = new AsyncBoundedSemaphore(2);
+    const a = await sem.acquire();
+    const b = await sem.acquire();
+    const c = sem.acquire();
+    sem.release(); // stray: nobody it could tell apart from a or b
+    const third = await c;
+    a.release();
+    b.release();
+    assert.throws(() => third.release(), SemaphoreOverReleaseError);
+    assert.equal(sem.value, 2);
+    assert.throws(() => sem.release(), SemaphoreOverReleaseError);
+  });
+});

@@ -25,7 +25,7 @@ import {
   throwInside,
   waitForEvent,
 } from '../fixtures/sync-tasks.ts';
-import { holdUntil } from '../fixtures/sync-travel-tasks.ts';
+import { holdUntil, waitEventSync } from '../fixtures/sync-travel-tasks.ts';
 import { sleep } from '../fixtures/tasks.ts';
 
 const pool = new ThreadPoolExecutor({ maxWorkers: 4, minWorkers: 4 });
@@ -176,6 +176,19 @@ describe('ThreadSemaphore, ThreadBarrier, ThreadEvent in a ThreadPoolExecutor', 
       assert.deepEqual(indexes, [0, 1, 2, 3]);
     }
     assert.equal(barrier.nWaiting, 0);
+  });
+
+  it('set() and clear() at once on the main thread still wake threads blocked on the event', async () => {
+    const event = new ThreadEvent();
+    const ready = new ThreadAtomicCounter();
+    await oneTaskPerWorker();
+    const waiting = Array.from({ length: 3 }, () => pool.submit(waitEventSync, event, ready));
+    while (ready.value < 3) await new Promise((resolve) => setTimeout(resolve, 1));
+    // A worker counted itself just before blocking; give it the moment to block.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    event.set();
+    event.clear();
+    assert.deepEqual(await Promise.all(waiting), ['woke', 'woke', 'woke']);
   });
 
   it('an event set on the main thread wakes threads blocked on it', async () => {

@@ -79,7 +79,11 @@ export class AsyncQueue<T> {
   /** Adds `item`, waiting while the queue is full. Rejects with QueueShutDownError after `shutdown()`. */
   put(item: T, options?: SyncWaitOptions): Promise<void> {
     const parsed = parseWaitOptions(options);
-    this.checkItem(item);
+    try {
+      this.checkItem(item);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     if (this.#shutDown) return Promise.reject(this.#shutDownError('put'));
     if (parsed.signal?.aborted !== true && this.#tryAdd(item)) return Promise.resolve();
     return this.#putters.wait(parsed, item);
