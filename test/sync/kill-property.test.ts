@@ -14,7 +14,7 @@ import {
   ThreadPoolExecutor,
   ThreadSemaphore,
   TimeoutError,
-} from '../../src/index.ts';
+} from '../../packages/concur/src/index.ts';
 import { type Fate, processStep, threadStep } from '../fixtures/sync-kill-tasks.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'concur-kill-'));

@@ -8,7 +8,7 @@ import {
   ThreadEvent,
   ThreadMutex,
   ThreadPoolExecutor,
-} from '../../src/index.ts';
+} from '../../packages/concur/src/index.ts';
 import { dieHoldingBuffer, lockLoop, waitAtBarrier } from '../fixtures/sync-travel-tasks.ts';
 
 const pool = new ThreadPoolExecutor({ maxWorkers: 2 });

@@ -7,7 +7,7 @@ import {
   ThreadEvent,
   ThreadMutex,
   ThreadPoolExecutor,
-} from '../../src/index.ts';
+} from '../../packages/concur/src/index.ts';
 import {
   bumpInBox,
   keepInitEvent,
