@@ -20,7 +20,11 @@ import {
   holdProcessPermit,
   tryProcessLock,
 } from '../fixtures/sync-tasks.ts';
-import { dieHoldingProcessLockOnCue, holdProcessLock } from '../fixtures/sync-travel-tasks.ts';
+import {
+  dieHoldingProcessLockOnCue,
+  dieHoldingProcessPermit,
+  holdProcessLock,
+} from '../fixtures/sync-travel-tasks.ts';
 
 const pool = new ProcessPoolExecutor({ maxWorkers: 4 });
 const dir = mkdtempSync(join(tmpdir(), 'concur-sync-'));
@@ -153,5 +157,11 @@ describe('ProcessSemaphore in a ProcessPoolExecutor', () => {
     }
     assert.equal(holders, 0);
     assert.ok(most >= 1 && most <= 2, `saw ${most} holders`);
+  });
+
+  it('gives back the permits of a process that died holding them', async () => {
+    const sem = new ProcessSemaphore(1);
+    await assert.rejects(pool.submit(dieHoldingProcessPermit, sem), WorkerCrashedError);
+    (await sem.acquire({ timeoutMs: 10_000 })).release();
   });
 });

@@ -8,8 +8,14 @@ import {
   ThreadEvent,
   ThreadMutex,
   ThreadPoolExecutor,
+  ThreadSemaphore,
 } from '../../packages/concur/src/index.ts';
-import { dieHoldingBuffer, lockLoop, waitAtBarrier } from '../fixtures/sync-travel-tasks.ts';
+import {
+  dieHoldingBuffer,
+  dieHoldingPermit,
+  lockLoop,
+  waitAtBarrier,
+} from '../fixtures/sync-travel-tasks.ts';
 
 const pool = new ThreadPoolExecutor({ maxWorkers: 2 });
 after(() => pool.shutdown());
@@ -66,6 +72,12 @@ describe('thread primitives whose holder is killed', () => {
     await assert.rejects(died, { name: 'WorkerCrashedError' });
     await assert.rejects(mutex.acquire({ timeoutMs: 10_000 }), AbandonedMutexError);
     (await mutex.acquire({ timeoutMs: 10_000 })).release();
+  });
+
+  it('a ThreadSemaphore permit is not owned: a thread that dies holding one takes it with it', async () => {
+    const sem = new ThreadSemaphore(1);
+    await assert.rejects(pool.submit(dieHoldingPermit, sem), { name: 'WorkerCrashedError' });
+    assert.equal(sem.value, 0);
   });
 
   it('a ThreadBarrier party whose worker is killed while waiting leaves the round', async () => {

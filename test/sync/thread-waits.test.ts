@@ -146,6 +146,7 @@ describe('thread primitives: odd values and misuse', () => {
 
   it('ThreadEvent: set() then clear() at once still wakes a waiter', async () => {
     const event = new ThreadEvent();
+    assert.throws(() => event.waitSync(), BlockingCallError);
     const waiter = event.wait({ timeoutMs: 10_000 });
     event.set();
     event.clear();
