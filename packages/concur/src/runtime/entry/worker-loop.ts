@@ -196,6 +196,10 @@ export class WorkerLoop implements WireHost {
 
   /** The status and form a result travels in: numbers packed, primitives wired. */
   #packResult(mode: JobMode, value: unknown): [number, unknown] {
+    // Most results are not objects: skip the search (and its list) for them.
+    if (mode === JobMode.Call && (value === null || typeof value !== 'object')) {
+      return [ResultStatus.Ok, value];
+    }
     const list = mode === JobMode.Call ? [value] : (value as unknown[]);
     if (needsWire(list)) {
       try {
