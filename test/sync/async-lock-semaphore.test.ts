@@ -121,9 +121,26 @@ describe('AsyncLock', () => {
     const lock = new AsyncLock();
     await assert.rejects(lock.acquire({ timeoutMs: -1 }), {
       name: 'InvalidArgumentError',
-      message: 'Expected `timeoutMs` to be a finite number from 0 and up, got `-1` (number)',
+      message:
+        'Expected `timeoutMs` to be a number from 0 to 2147483647 (about 24.8 days; leave it out to wait without a timeout), got `-1` (number)',
     });
     await assert.rejects(lock.acquire({ timeout: 5 } as object), InvalidArgumentError);
     assert.throws(() => new AsyncSemaphore(-1), /Expected `value` to be an integer from 0 and up/);
+  });
+});
+
+describe('AsyncBoundedSemaphore: the documented rule for a stray release', () => {
+  it('a release from code holding nothing, while all permits are taken, shows up as an over-release at the last holder', async () => {
+    const sem = new AsyncBoundedSemaphore(2);
+    const a = await sem.acquire();
+    const b = await sem.acquire();
+    const c = sem.acquire();
+    sem.release(); // stray: nobody it could tell apart from a or b
+    const third = await c;
+    a.release();
+    b.release();
+    assert.throws(() => third.release(), SemaphoreOverReleaseError);
+    assert.equal(sem.value, 2);
+    assert.throws(() => sem.release(), SemaphoreOverReleaseError);
   });
 });

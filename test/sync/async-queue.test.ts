@@ -283,3 +283,44 @@ describe('AsyncQueue options', () => {
     assert.doesNotThrow(() => new AsyncPriorityQueue<number>({ compare: (a, b) => b - a }));
   });
 });
+
+describe('AsyncQueue and AsyncPriorityQueue: odd values', () => {
+  it('get() with an aborted signal on a shut-down queue that holds items rejects with AbortError and keeps them', async () => {
+    const queue = new AsyncQueue<number>();
+    await queue.put(1);
+    await queue.put(2);
+    queue.shutdown();
+    await assert.rejects(queue.get({ signal: AbortSignal.abort() }), { name: 'AbortError' });
+    assert.equal(await queue.get(), 1);
+    assert.equal(await queue.get(), 2);
+    await assert.rejects(queue.get(), QueueShutDownError);
+  });
+
+  it('the default priority order refuses NaN and mixed types at put, so numbers come out sorted', async () => {
+    const queue = new AsyncPriorityQueue<number | string>();
+    await queue.put(3);
+    await assert.rejects(queue.put(Number.NaN), {
+      name: 'InvalidArgumentError',
+      message: /Expected `item` to be a number \(not NaN\), like the first item.*pass `compare`/,
+    });
+    assert.throws(() => queue.tryPut('2'), /Expected `item` to be a number/);
+    await queue.put(1);
+    await queue.put(2);
+    assert.deepEqual([await queue.get(), await queue.get(), await queue.get()], [1, 2, 3]);
+    await assert.rejects(
+      new AsyncPriorityQueue().put({ p: 1 }),
+      /a number \(not NaN\), a string or a bigint/,
+    );
+  });
+
+  it('with `compare`, any key orders', async () => {
+    const queue = new AsyncPriorityQueue<{ p: number | string }>({
+      compare: (a, b) => String(a.p).localeCompare(String(b.p)),
+    });
+    for (const p of [3, 'a', 1]) await queue.put({ p });
+    assert.deepEqual(
+      [(await queue.get()).p, (await queue.get()).p, (await queue.get()).p],
+      [1, 3, 'a'],
+    );
+  });
+});

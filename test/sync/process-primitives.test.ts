@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -13,12 +13,18 @@ import {
   TimeoutError,
   WorkerCrashedError,
 } from '../../packages/concur/src/index.ts';
+import { onWorkerExit } from '../../packages/concur/src/runtime/wire.ts';
 import {
   appendLines,
   dieHoldingProcessLock,
   holdProcessPermit,
   tryProcessLock,
 } from '../fixtures/sync-tasks.ts';
+import {
+  dieHoldingProcessLockOnCue,
+  dieHoldingProcessPermit,
+  holdProcessLock,
+} from '../fixtures/sync-travel-tasks.ts';
 
 const pool = new ProcessPoolExecutor({ maxWorkers: 4 });
 const dir = mkdtempSync(join(tmpdir(), 'concur-sync-'));
@@ -26,6 +32,20 @@ after(async () => {
   await pool.shutdown();
   rmSync(dir, { recursive: true, force: true });
 });
+
+/** Waits until a task holds `lock` (an acquire times out); returns that TimeoutError's message. */
+async function heldElsewhere(lock: ProcessLock): Promise<string> {
+  for (let i = 0; i < 1_000; i++) {
+    try {
+      (await lock.acquire({ timeoutMs: 20 })).release();
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    } catch (error) {
+      assert.ok(error instanceof TimeoutError);
+      return error.message;
+    }
+  }
+  assert.fail('no task took the lock');
+}
 
 describe('ProcessLock in a ProcessPoolExecutor', () => {
   it('serializes appends from 4 process tasks to one file: no interleaved lines', async () => {
@@ -74,6 +94,39 @@ describe('ProcessLock in a ProcessPoolExecutor', () => {
     assert.equal(await pool.submit(tryProcessLock, lock, 0), 'locked');
   });
 
+  it('an abandonment report that reaches a waiter aborted at that moment goes to the next acquirer', async () => {
+    const lock = new ProcessLock();
+    const cue = join(dir, 'die-now');
+    const crashed = pool.submit(dieHoldingProcessLockOnCue, lock, cue);
+    await heldElsewhere(lock);
+    const controller = new AbortController();
+    const waiter = lock.acquire({ signal: controller.signal });
+    // Runs right after the broker freed the dead process's lock for this waiter.
+    const stop = onWorkerExit(() => controller.abort());
+    writeFileSync(cue, '');
+    try {
+      await assert.rejects(crashed, WorkerCrashedError);
+      await assert.rejects(waiter, { name: 'AbortError' });
+    } finally {
+      stop();
+    }
+    await assert.rejects(lock.acquire({ timeoutMs: 10_000 }), AbandonedMutexError);
+    (await lock.acquire({ timeoutMs: 10_000 })).release();
+  });
+
+  it('a TimeoutError names the lock and the process that holds it', async () => {
+    const lock = new ProcessLock({ name: 'ledger' });
+    const controller = new AbortController();
+    const holding = pool.submitWith(holdProcessLock, [lock], { signal: controller.signal });
+    const message = await heldElsewhere(lock);
+    assert.match(
+      message,
+      /^Timed out after 20 ms waiting to acquire the ProcessLock "ledger", held by worker process \d+$/,
+    );
+    controller.abort();
+    await assert.rejects(holding, { name: 'AbortError' });
+  });
+
   it('works from thread tasks too (the parent brokers it the same way)', async () => {
     const threads = new ThreadPoolExecutor({ maxWorkers: 2 });
     try {
@@ -104,5 +157,11 @@ describe('ProcessSemaphore in a ProcessPoolExecutor', () => {
     }
     assert.equal(holders, 0);
     assert.ok(most >= 1 && most <= 2, `saw ${most} holders`);
+  });
+
+  it('gives back the permits of a process that died holding them', async () => {
+    const sem = new ProcessSemaphore(1);
+    await assert.rejects(pool.submit(dieHoldingProcessPermit, sem), WorkerCrashedError);
+    (await sem.acquire({ timeoutMs: 10_000 })).release();
   });
 });

@@ -25,6 +25,7 @@ import {
   throwInside,
   waitForEvent,
 } from '../fixtures/sync-tasks.ts';
+import { holdUntil, waitEventSync } from '../fixtures/sync-travel-tasks.ts';
 import { sleep } from '../fixtures/tasks.ts';
 
 const pool = new ThreadPoolExecutor({ maxWorkers: 4, minWorkers: 4 });
@@ -116,6 +117,22 @@ describe('ThreadMutex in a ThreadPoolExecutor', () => {
     assert.equal(await pool.submit(lockWithTimeout, mutex, 5_000), 'locked');
   });
 
+  it('a TimeoutError names the worker thread that holds it', async () => {
+    const mutex = new ThreadMutex();
+    const locked = new ThreadEvent();
+    const release = new ThreadEvent();
+    const holding = pool.submit(holdUntil, mutex, locked, release);
+    await locked.wait({ timeoutMs: 10_000 });
+    const error = await mutex.acquire({ timeoutMs: 5 }).catch((e: unknown) => e);
+    release.set();
+    const holder = await holding;
+    assert.ok(error instanceof TimeoutError);
+    assert.equal(
+      error.message,
+      `Timed out after 5 ms waiting to lock the ThreadMutex, held by worker thread ${holder}`,
+    );
+  });
+
   it('cannot go to a child process', async () => {
     const processes = new ProcessPoolExecutor({ maxWorkers: 1 });
     try {
@@ -159,6 +176,19 @@ describe('ThreadSemaphore, ThreadBarrier, ThreadEvent in a ThreadPoolExecutor', 
       assert.deepEqual(indexes, [0, 1, 2, 3]);
     }
     assert.equal(barrier.nWaiting, 0);
+  });
+
+  it('set() and clear() at once on the main thread still wake threads blocked on the event', async () => {
+    const event = new ThreadEvent();
+    const ready = new ThreadAtomicCounter();
+    await oneTaskPerWorker();
+    const waiting = Array.from({ length: 3 }, () => pool.submit(waitEventSync, event, ready));
+    while (ready.value < 3) await new Promise((resolve) => setTimeout(resolve, 1));
+    // A worker counted itself just before blocking; give it the moment to block.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    event.set();
+    event.clear();
+    assert.deepEqual(await Promise.all(waiting), ['woke', 'woke', 'woke']);
   });
 
   it('an event set on the main thread wakes threads blocked on it', async () => {

@@ -3,7 +3,9 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import {
   AbortError,
+  AsyncLock,
   BlockingCallError,
+  SemaphoreOverReleaseError,
   ThreadAtomicCounter,
   ThreadBarrier,
   ThreadEvent,
@@ -110,5 +112,77 @@ describe('thread primitives, async waits (property)', () => {
       ),
       { numRuns: 100 },
     );
+  });
+});
+
+describe('thread primitives: odd values and misuse', () => {
+  it('every wait refuses timeoutMs beyond the timer limit with InvalidArgumentError', async () => {
+    const message = /Expected `timeoutMs` to be a number from 0 to 2147483647/;
+    const mutex = new ThreadMutex();
+    const held = mutex.tryLock();
+    await assert.rejects(mutex.acquire({ timeoutMs: 2 ** 31 }), message);
+    await assert.rejects(new ThreadSemaphore(0).acquire({ timeoutMs: 2 ** 32 }), message);
+    await assert.rejects(new ThreadEvent().wait({ timeoutMs: 2 ** 31 }), message);
+    await assert.rejects(new ThreadBarrier(2).wait({ timeoutMs: 2 ** 31 }), message);
+    await assert.rejects(new AsyncLock().acquire({ timeoutMs: Number.POSITIVE_INFINITY }), message);
+    held?.release();
+  });
+
+  it('ThreadSemaphore refuses a release past 2^31 - 1 permits instead of wrapping', () => {
+    const sem = new ThreadSemaphore(2 ** 31 - 1);
+    assert.throws(() => sem.release(), SemaphoreOverReleaseError);
+    assert.equal(sem.value, 2 ** 31 - 1);
+    assert.ok(sem.tryAcquire());
+  });
+
+  it('ThreadBarrier.waitSync() on the main thread refuses without arriving, unless it is the last party', async () => {
+    const barrier = new ThreadBarrier(2);
+    assert.throws(() => barrier.waitSync(), BlockingCallError);
+    assert.equal(barrier.nWaiting, 0);
+    const first = barrier.wait();
+    assert.equal(barrier.waitSync(), 1);
+    assert.equal(await first, 0);
+  });
+
+  it('ThreadEvent: set() then clear() at once still wakes a waiter', async () => {
+    const event = new ThreadEvent();
+    assert.throws(() => event.waitSync(), BlockingCallError);
+    const waiter = event.wait({ timeoutMs: 10_000 });
+    event.set();
+    event.clear();
+    await waiter;
+    assert.equal(event.isSet, false);
+  });
+
+  it('aborted acquires of a held ThreadMutex or ThreadSemaphore leave one waitAsync behind, not one each', async () => {
+    const mutex = new ThreadMutex();
+    const held = mutex.tryLock()!;
+    const sem = new ThreadSemaphore(0);
+    for (let i = 0; i < 1_000; i++) {
+      const controller = new AbortController();
+      const a = mutex.acquire({ signal: controller.signal });
+      const b = sem.acquire({ signal: controller.signal });
+      controller.abort();
+      await assert.rejects(a, AbortError);
+      await assert.rejects(b, AbortError);
+    }
+    const next = mutex.acquire({ timeoutMs: 10_000 });
+    held.release();
+    (await next).release();
+    // Counts (and wakes) what is still registered on each word.
+    assert.ok(Atomics.notify(new Int32Array(sem.buffer), 0) <= 1);
+    sem.release();
+    assert.equal(sem.value, 1);
+  });
+
+  it('a lock TimeoutError names the mutex and its holder', async () => {
+    const mutex = new ThreadMutex({ name: 'accounts' });
+    const held = mutex.tryLock()!;
+    await assert.rejects(mutex.acquire({ timeoutMs: 5 }), {
+      name: 'TimeoutError',
+      message:
+        'Timed out after 5 ms waiting to lock the ThreadMutex "accounts", held by the main thread (thread 0)',
+    });
+    held.release();
   });
 });

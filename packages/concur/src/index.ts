@@ -61,12 +61,13 @@ export type { AsyncQueueOptions, QueueShutdownOptions, TryGetResult } from './sy
 export { AsyncQueue } from './sync/async/queue.ts';
 export { AsyncBoundedSemaphore, AsyncSemaphore } from './sync/async/semaphore.ts';
 export { ProcessLock } from './sync/process/process-lock.ts';
+export type { ProcessPrimitiveOptions } from './sync/process/process-primitive.ts';
 export { ProcessSemaphore } from './sync/process/process-semaphore.ts';
 export { ReleaseHandle } from './sync/release-handle.ts';
 export { ThreadAtomicCounter } from './sync/thread/atomic-counter.ts';
 export { ThreadBarrier } from './sync/thread/barrier.ts';
 export { ThreadEvent } from './sync/thread/event.ts';
-export type { BlockingWaitOptions } from './sync/thread/mutex.ts';
+export type { BlockingWaitOptions, ThreadMutexOptions } from './sync/thread/mutex.ts';
 export { ThreadMutex } from './sync/thread/mutex.ts';
 export { ThreadSemaphore } from './sync/thread/semaphore.ts';
 export type { SyncWaitOptions } from './sync/wait-options.ts';

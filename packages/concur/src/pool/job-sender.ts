@@ -4,11 +4,15 @@ import { type Job, JobMode } from '../job/job.ts';
 import type { JobQueue } from '../job/job-queue.ts';
 import { packNumbers } from '../runtime/number-pack.ts';
 import { forEachDef, jobRef, oneJob, pushJob } from '../runtime/protocol.ts';
-import { encodeArgs, hasWireValue, type RuntimeName, type WireTarget } from '../runtime/wire.ts';
+import type { RuntimeName, WireRoute } from '../runtime/wire.ts';
+import { needsWire, wire as wireValue } from '../runtime/wire-walk.ts';
 import type { AnyTask } from '../task/task.ts';
 import { describeCloneFailure } from './clone-check.ts';
 import type { PoolCallbacks } from './pool-callbacks.ts';
 import type { WorkerSlot } from './worker-slot.ts';
+
+/** How a job's payload is named in an error about a value that cannot travel. */
+const PAYLOAD_NAME = ['args', 'map items', 'starmap items'] as const;
 
 /**
  * Takes jobs off the pool's queue and sends them to a worker, several per message,
@@ -39,15 +43,15 @@ export class JobSender {
     const batch: Job[] = [];
     const wire: unknown[] = [];
     let defs: unknown[] | undefined;
-    const target: WireTarget = { runtime: this.#runtime, workerId: slot.handle.id };
+    const route: WireRoute = { runtime: this.#runtime, toParent: false };
     const maxTasks = this.#maxTasks;
     while (slot.inflightCount + batch.length < window && slot.sent + batch.length < maxTasks) {
       const job = this.#queue.shift();
       if (job === undefined) break;
-      let payload = job.payload;
-      if (job.mode === JobMode.Call && hasWireValue(payload)) {
+      let payload: unknown = job.mode === JobMode.MapChunk ? packNumbers(job.payload) : job.payload;
+      if (payload === job.payload && needsWire(job.payload)) {
         try {
-          payload = encodeArgs(payload, target);
+          payload = wireValue(job.payload, route, PAYLOAD_NAME[job.mode]);
         } catch (error) {
           this.#callbacks.started(job);
           this.#callbacks.rejected(job, error);
@@ -61,8 +65,7 @@ export class JobSender {
         defs.push(ref, job.task.moduleUrl, job.task.taskName);
       }
       batch.push(job);
-      const body = job.mode === JobMode.MapChunk ? packNumbers(payload) : payload;
-      pushJob(wire, job.id, ref, job.mode, body);
+      pushJob(wire, job.id, ref, job.mode, payload);
     }
     if (batch.length === 0) return false;
     try {

@@ -8,7 +8,13 @@ import {
   type WorkerSetup,
 } from '../runtime/protocol.ts';
 import type { RuntimeAdapter } from '../runtime/runtime.ts';
-import { handleChannelRequest, notifyWorkerExit, type WireTarget } from '../runtime/wire.ts';
+import {
+  handleChannelRequest,
+  notifyWorkerExit,
+  type WireHost,
+  type WireTarget,
+} from '../runtime/wire.ts';
+import { isWired, needsWire, unwireSync, wire as wireValue } from '../runtime/wire-walk.ts';
 import { JobSender } from './job-sender.ts';
 import type { PoolCallbacks } from './pool-callbacks.ts';
 import type { ResolvedPoolOptions } from './pool-options.ts';
@@ -32,6 +38,12 @@ const LONG_JOB_MS = 1;
  * 20,000 x `x + 1` on 2 threads went from 133-145 to 119-125 ms (bench/profile.mjs a thread).
  */
 const MAX_WINDOW = 1024;
+
+/** Results are decoded in the pool's own thread, where every concur codec is loaded. */
+const PARENT: WireHost = {
+  runtime: 'parent',
+  request: () => Promise.reject(new Error('the parent has no parent to ask')),
+};
 
 /**
  * The scheduler behind ThreadPoolExecutor and ProcessPoolExecutor: one FIFO queue,
@@ -61,12 +73,18 @@ export class Pool {
    */
   #keepAlive: NodeJS.Timeout | undefined;
   #busy = false;
+  /** initArgs, encoded once for every worker. */
+  readonly #initArgs: unknown;
 
   constructor(runtime: RuntimeAdapter, options: ResolvedPoolOptions, callbacks: PoolCallbacks) {
     this.#runtime = runtime;
     this.#options = options;
     this.#callbacks = callbacks;
     this.#sender = new JobSender(runtime.name, this.#queue, callbacks, options.maxTasksPerWorker);
+    // Refused here, at construction, rather than by every worker at start.
+    this.#initArgs = needsWire(options.initArgs)
+      ? wireValue(options.initArgs, { runtime: runtime.name, toParent: false }, 'initArgs')
+      : options.initArgs;
     for (let i = 0; i < options.minWorkers; i++) this.#spawn();
   }
 
@@ -220,7 +238,7 @@ export class Pool {
       initializer:
         init === undefined
           ? undefined
-          : { url: init.moduleUrl, name: init.taskName, args: this.#options.initArgs },
+          : { url: init.moduleUrl, name: init.taskName, args: this.#initArgs },
     };
     const slot = new WorkerSlot(
       (self) =>
@@ -280,8 +298,18 @@ export class Pool {
       }
       job.runMs = runMs;
       this.#runTime.add(runMs, job.firstRun);
-      if (status === ResultStatus.Ok) callbacks.fulfilled(job, value);
-      else callbacks.rejected(job, decodeFailure(value));
+      if (status !== ResultStatus.Ok) callbacks.rejected(job, decodeFailure(value));
+      else if (!isWired(value)) callbacks.fulfilled(job, value);
+      else {
+        let decoded: unknown;
+        try {
+          decoded = unwireSync(value, PARENT);
+        } catch (error) {
+          callbacks.rejected(job, error);
+          return;
+        }
+        callbacks.fulfilled(job, decoded);
+      }
     });
     this.#dispatch(true);
     this.#afterWork(slot);

@@ -58,7 +58,8 @@ export type FromWorker = ResultsMessage | ReadyMessage | StartFailedMessage | Re
 /** What a worker is told at start. */
 export interface WorkerSetup {
   concurrency: number;
-  initializer: { url: string; name: string; args: unknown[] } | undefined;
+  /** `args` is the list, or its wired form when it holds primitives (see wire-walk.ts). */
+  initializer: { url: string; name: string; args: unknown } | undefined;
 }
 
 /** Fields per task definition in RunMessage.d: ref, moduleUrl, name. */

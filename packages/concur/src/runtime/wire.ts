@@ -1,26 +1,30 @@
-import { DataCloneError } from '../errors/errors.ts';
-
 /**
  * Objects that cannot be structured-cloned as they are, but can travel to a worker
  * in another form: a thread Mutex travels as its SharedArrayBuffer, a process Lock
  * as an id the parent brokers. Such an object carries `[kWire]`: the codec that
- * encodes it in the parent and decodes it in the worker. Only top-level task
- * arguments are looked at, so the check costs one property read per argument.
+ * encodes it on the sending side and decodes it on the receiving side, wherever it sits
+ * in the value (see wire-walk.ts).
  */
 export const kWire = Symbol.for('concur.wire');
 
 export type RuntimeName = 'thread' | 'process';
 
-/** The worker a value is being sent to, as the parent sees it. */
+/** A worker as the parent sees it (who sent a channel request, who exited). */
 export interface WireTarget {
   readonly runtime: RuntimeName;
   /** Thread id or pid; stable for the worker's life. */
   readonly workerId: number;
 }
 
-/** What a decoded value can use inside the worker. */
-export interface WireHost {
+/** Which boundary a value crosses: into a worker of `runtime`, or from one back to its parent. */
+export interface WireRoute {
   readonly runtime: RuntimeName;
+  readonly toParent: boolean;
+}
+
+/** Where a value is decoded: inside a worker, or (`'parent'`) in the pool's own thread. */
+export interface WireHost {
+  readonly runtime: RuntimeName | 'parent';
   /** Sends a request to the parent's handler for `channel` and resolves with its reply. */
   request(channel: string, message: unknown): Promise<unknown>;
 }
@@ -33,20 +37,11 @@ export interface WireCodec<T = unknown, D = unknown> {
    * to find the codec before decoding.
    */
   readonly moduleUrl: string;
-  /** Parent side: a structured-cloneable form of `value` for that worker; throw DataCloneError if it cannot go there. */
-  encode(value: T, target: WireTarget): D;
-  /** Worker side: brings the value back to life. */
+  /** A structured-cloneable form of `value` for that route; throw DataCloneError if it cannot go there. */
+  encode(value: T, route: WireRoute): D;
+  /** Receiving side: brings the value back to life. */
   decode(data: D, host: WireHost): T;
 }
-
-/** The form an encoded argument takes on the wire. */
-export interface WireEnvelope {
-  readonly [kEnvelope]: true;
-  readonly codec: string;
-  readonly moduleUrl: string;
-  readonly data: unknown;
-}
-const kEnvelope = '__concurWire';
 
 export type ChannelHandler = (message: unknown, from: WireTarget) => unknown;
 export type WorkerExitListener = (worker: WireTarget) => void;
@@ -80,76 +75,10 @@ export function onWorkerExit(listener: WorkerExitListener): () => void {
   return () => state.exitListeners.delete(listener);
 }
 
-// ---- used by the pool and the worker entries ------------------------------------------
+// ---- used by the pool, the worker entries and wire-walk.ts ----------------------------
 
-export function hasWireValue(args: unknown[]): boolean {
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    if (a !== null && typeof a === 'object' && (a as { [kWire]?: unknown })[kWire] !== undefined)
-      return true;
-  }
-  return false;
-}
-
-export function encodeArgs(args: unknown[], target: WireTarget): unknown[] {
-  return args.map((a, index) => {
-    const codec =
-      a !== null && typeof a === 'object'
-        ? ((a as { [kWire]?: WireCodec })[kWire] as WireCodec | undefined)
-        : undefined;
-    if (codec === undefined) return a;
-    try {
-      return {
-        [kEnvelope]: true,
-        codec: codec.name,
-        moduleUrl: codec.moduleUrl,
-        data: codec.encode(a, target),
-      };
-    } catch (error) {
-      if (error instanceof DataCloneError) {
-        throw new DataCloneError(
-          `Argument ${index} cannot be sent to a ${target.runtime} worker: ${error.message}`,
-          {
-            cause: error,
-          },
-        );
-      }
-      throw error;
-    }
-  });
-}
-
-function isEnvelope(value: unknown): value is WireEnvelope {
-  return (
-    value !== null &&
-    typeof value === 'object' &&
-    (value as Record<string, unknown>)[kEnvelope] === true
-  );
-}
-
-export function hasEnvelope(args: unknown[]): boolean {
-  for (let i = 0; i < args.length; i++) if (isEnvelope(args[i])) return true;
-  return false;
-}
-
-export async function decodeArgs(args: unknown[], host: WireHost): Promise<unknown[]> {
-  const out: unknown[] = [];
-  for (const a of args) {
-    if (!isEnvelope(a)) {
-      out.push(a);
-      continue;
-    }
-    let codec = state.codecs.get(a.codec);
-    if (codec === undefined) {
-      await import(a.moduleUrl);
-      codec = state.codecs.get(a.codec);
-    }
-    if (codec === undefined) {
-      throw new DataCloneError(`No codec named ${a.codec} was registered by ${a.moduleUrl}`);
-    }
-    out.push(codec.decode(a.data, host));
-  }
-  return out;
+export function codecNamed(name: string): WireCodec | undefined {
+  return state.codecs.get(name);
 }
 
 export async function handleChannelRequest(

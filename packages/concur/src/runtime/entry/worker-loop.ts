@@ -9,7 +9,8 @@ import { LazyTaskContext } from '../../task/task-context.ts';
 import { loadTask } from '../load-task.ts';
 import { packNumbers } from '../number-pack.ts';
 import { type FromWorker, ResultStatus, type ToWorker, type WorkerSetup } from '../protocol.ts';
-import { decodeArgs, hasEnvelope, type RuntimeName, type WireHost } from '../wire.ts';
+import type { RuntimeName, WireHost, WireRoute } from '../wire.ts';
+import { isWired, needsWire, unwire, wire } from '../wire-walk.ts';
 
 /** How a worker entry talks to its parent; one implementation per runtime. */
 export interface WorkerTransport {
@@ -37,6 +38,7 @@ export interface EncodedChunkFailure {
  */
 export class WorkerLoop implements WireHost {
   readonly runtime: RuntimeName;
+  readonly #toParent: WireRoute;
   readonly #transport: WorkerTransport;
   readonly #concurrency: number;
   readonly #tasks = new Map<number, TaskSlot>();
@@ -59,6 +61,7 @@ export class WorkerLoop implements WireHost {
 
   constructor(transport: WorkerTransport, setup: WorkerSetup) {
     this.runtime = transport.runtime;
+    this.#toParent = { runtime: transport.runtime, toParent: true };
     this.#transport = transport;
     this.#concurrency = setup.concurrency;
   }
@@ -69,7 +72,8 @@ export class WorkerLoop implements WireHost {
       try {
         const { url, name, args } = setup.initializer;
         const init = await loadTask(url, name);
-        await init.fn.apply(this.#context, await decodeArgs(args, this));
+        const list = isWired(args) ? await unwire(args, this) : args;
+        await init.fn.apply(this.#context, list as unknown[]);
       } catch (error) {
         this.#transport.post({ fail: encodeError(error) });
         return;
@@ -143,10 +147,10 @@ export class WorkerLoop implements WireHost {
         this.#push(id, ResultStatus.Error, encodeError(slot.failed), 0);
         continue;
       }
-      if (mode === JobMode.Call && hasEnvelope(payload)) {
+      if (isWired(payload)) {
         this.#running++;
-        decodeArgs(payload, this).then(
-          (args) => this.#runAsync(id, slot, mode, args),
+        unwire(payload, this).then(
+          (args) => this.#runAsync(id, slot, mode, args as unknown[]),
           (error: unknown) => this.#settleAsync(id, ResultStatus.Error, encodeError(error), 0),
         );
         continue;
@@ -186,13 +190,31 @@ export class WorkerLoop implements WireHost {
     if (later !== undefined) {
       this.#running++;
       later.then(
-        (v) => this.#settleAsync(id, ResultStatus.Ok, packResult(mode, v), runMsSince(t0, first)),
+        (v) => this.#settleAsync(id, ...this.#packResult(mode, v), runMsSince(t0, first)),
         (error: unknown) =>
           this.#settleAsync(id, ResultStatus.Error, encodeFailure(error), runMsSince(t0, first)),
       );
     } else {
-      this.#push(id, ResultStatus.Ok, packResult(mode, value), runMsSince(t0, first));
+      this.#push(id, ...this.#packResult(mode, value), runMsSince(t0, first));
     }
+  }
+
+  /** The status and form a result travels in: numbers packed, primitives wired. */
+  #packResult(mode: JobMode, value: unknown): [number, unknown] {
+    // Most results are not objects: skip the search (and its list) for them.
+    if (mode === JobMode.Call && (value === null || typeof value !== 'object')) {
+      return [ResultStatus.Ok, value];
+    }
+    const list = mode === JobMode.Call ? [value] : (value as unknown[]);
+    if (needsWire(list)) {
+      try {
+        const name = mode === JobMode.Call ? 'The return value' : 'The results';
+        return [ResultStatus.Ok, wire(mode === JobMode.Call ? value : list, this.#toParent, name)];
+      } catch (error) {
+        return [ResultStatus.Error, encodeError(error)];
+      }
+    }
+    return [ResultStatus.Ok, mode === JobMode.Call ? value : packNumbers(list)];
   }
 
   #runAsync(id: number, task: AnyTask, mode: JobMode, args: unknown[]): void {
@@ -264,10 +286,6 @@ export class WorkerLoop implements WireHost {
 function runMsSince(t0: number, first: boolean): number {
   const ms = Math.max(performance.now() - t0, Number.MIN_VALUE);
   return first ? -ms : ms;
-}
-
-function packResult(mode: JobMode, value: unknown): unknown {
-  return mode === JobMode.Call ? value : packNumbers(value as unknown[]);
 }
 
 function encodeFailure(error: unknown): unknown {

@@ -47,6 +47,9 @@ export class AsyncQueue<T> {
     this.#joiners = new WaiterList(`for the ${name} to be joined`);
   }
 
+  /** Refuses an item the store could not order (throws); every item is accepted here. */
+  protected checkItem(_item: T): void {}
+
   /** The item order: FIFO here, LIFO and priority in the subclasses. */
   protected createStore(_options: AsyncQueueOptions): QueueStore<T> {
     return new FifoStore();
@@ -76,6 +79,11 @@ export class AsyncQueue<T> {
   /** Adds `item`, waiting while the queue is full. Rejects with QueueShutDownError after `shutdown()`. */
   put(item: T, options?: SyncWaitOptions): Promise<void> {
     const parsed = parseWaitOptions(options);
+    try {
+      this.checkItem(item);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     if (this.#shutDown) return Promise.reject(this.#shutDownError('put'));
     if (parsed.signal?.aborted !== true && this.#tryAdd(item)) return Promise.resolve();
     return this.#putters.wait(parsed, item);
@@ -83,6 +91,7 @@ export class AsyncQueue<T> {
 
   /** Adds `item` if there is room now, without waiting; returns whether it did. */
   tryPut(item: T): boolean {
+    this.checkItem(item);
     if (this.#shutDown) throw this.#shutDownError('tryPut');
     return this.#tryAdd(item);
   }
@@ -90,10 +99,13 @@ export class AsyncQueue<T> {
   /** Removes and returns the next item, waiting while the queue is empty. */
   get(options?: SyncWaitOptions): Promise<T> {
     const parsed = parseWaitOptions(options);
-    if (parsed.signal?.aborted !== true && this.#store.size > 0) {
-      return Promise.resolve(this.#take());
+    const aborted = parsed.signal?.aborted === true;
+    if (!aborted && this.#store.size > 0) return Promise.resolve(this.#take());
+    // An aborted signal rejects with AbortError like every wait, leaving the items to the
+    // next get: "shut down and empty" would tell a consumer to stop while items remain.
+    if (this.#shutDown && this.#store.size === 0) {
+      return Promise.reject(this.#shutDownError('get'));
     }
-    if (this.#shutDown) return Promise.reject(this.#shutDownError('get'));
     return this.#getters.wait(parsed, undefined);
   }
 

@@ -56,7 +56,16 @@ export class AsyncSemaphore {
   }
 }
 
-/** An AsyncSemaphore whose `release()` throws SemaphoreOverReleaseError if it would exceed the initial value. */
+/**
+ * An AsyncSemaphore whose `release()` throws SemaphoreOverReleaseError when it would raise
+ * the free permits above the initial value, i.e. once releases outnumber acquisitions.
+ *
+ * It counts permits; it does not know who holds them. A `release()` from code that holds
+ * none, made while every permit is taken and a caller waits, cannot be told from a
+ * holder's: that waiter gets the permit, so for a while one caller more than the bound
+ * holds one, and the error comes at the last holder's release. Releasing only through the
+ * handle `acquire()` returns (it releases at most once) rules this out.
+ */
 export class AsyncBoundedSemaphore extends AsyncSemaphore {
   readonly #initial: number;
 

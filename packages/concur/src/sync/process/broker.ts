@@ -8,18 +8,31 @@ export const CHANNEL = 'concur.process-sync';
 
 export type Request =
   | { op: 'acquire'; id: string; token: number; timeoutMs?: number }
-  | { op: 'release'; id: string; token: number }
+  /** `unreported`: the requester was aborted as an abandonment report reached it; pass it on. */
+  | { op: 'release'; id: string; token: number; unreported?: number }
   | { op: 'cancel'; id: string; token: number };
 
 export type Reply =
   | { ok: true }
-  | { ok: false; reason: 'timeout' | 'aborted' | 'not-held' | 'unknown' }
+  | { ok: false; reason: 'aborted' | 'not-held' | 'unknown' }
+  /** `holder` names who held it when the wait timed out (locks only). */
+  | { ok: false; reason: 'timeout'; holder?: string }
+  /** The requester holds the lock until it answers with a release (it may have been aborted meanwhile). */
   | { ok: false; reason: 'abandoned'; ownerId: number };
 
 /** Who asked: a worker (by runtime and id) or the parent itself. */
 export type Requester = string;
 export const PARENT: Requester = 'parent';
 const requesterOf = (worker: WireTarget): Requester => `${worker.runtime}:${worker.workerId}`;
+const describeRequester = (requester: Requester): string =>
+  requester === PARENT ? 'the parent' : `worker ${requester.replace(':', ' ')}`;
+
+interface Held {
+  readonly requester: Requester;
+  readonly handle: ReleaseHandle;
+  /** The abandonment report handed over with this grant, until the requester answers. */
+  readonly report: number | undefined;
+}
 
 /**
  * The parent's side of one process lock or semaphore. The permits are an
@@ -31,7 +44,7 @@ export class Broker {
   readonly #permits: AsyncSemaphore;
   /** Locks report a holder that died to the next acquirer; semaphores just free the permit. */
   readonly #reportsAbandoned: boolean;
-  readonly #held = new Map<string, { requester: Requester; handle: ReleaseHandle }>();
+  readonly #held = new Map<string, Held>();
   readonly #waiting = new Map<string, { requester: Requester; controller: AbortController }>();
   #abandonedBy: number | undefined;
 
@@ -56,29 +69,37 @@ export class Broker {
           : { signal: controller.signal, timeoutMs },
       );
     } catch (error) {
-      if (error instanceof TimeoutError) return { ok: false, reason: 'timeout' };
+      if (error instanceof TimeoutError) return this.#timedOut();
       if (error instanceof AbortError) return { ok: false, reason: 'aborted' };
       throw error;
     } finally {
       this.#waiting.delete(key);
     }
-    const dead = this.#abandonedBy;
-    if (dead !== undefined) {
-      this.#abandonedBy = undefined;
-      handle.release();
-      return { ok: false, reason: 'abandoned', ownerId: dead };
-    }
-    this.#held.set(key, { requester, handle });
+    const report = this.#abandonedBy;
+    this.#abandonedBy = undefined;
+    // A report is handed over with the lock still held, so nobody can take the lock
+    // unreported while it travels; a requester aborted meanwhile hands it back.
+    this.#held.set(key, { requester, handle, report });
+    if (report !== undefined) return { ok: false, reason: 'abandoned', ownerId: report };
     return { ok: true };
   }
 
-  release(requester: Requester, token: number): Reply {
+  release(requester: Requester, token: number, unreported?: number): Reply {
     const key = `${requester}/${token}`;
     const held = this.#held.get(key);
     if (held === undefined) return { ok: false, reason: 'not-held' };
     this.#held.delete(key);
+    if (unreported !== undefined) this.#abandonedBy ??= unreported;
     held.handle.release();
     return { ok: true };
+  }
+
+  #timedOut(): Reply {
+    if (!this.#reportsAbandoned) return { ok: false, reason: 'timeout' };
+    for (const held of this.#held.values()) {
+      return { ok: false, reason: 'timeout', holder: describeRequester(held.requester) };
+    }
+    return { ok: false, reason: 'timeout' };
   }
 
   cancel(requester: Requester, token: number): Reply {
@@ -97,7 +118,8 @@ export class Broker {
     for (const [key, held] of this.#held) {
       if (held.requester !== requester) continue;
       this.#held.delete(key);
-      if (this.#reportsAbandoned) this.#abandonedBy = workerId;
+      // A report it was handed and never answered stands: it never ran code under the lock.
+      if (this.#reportsAbandoned) this.#abandonedBy ??= held.report ?? workerId;
       held.handle.release();
     }
   }
@@ -106,6 +128,11 @@ export class Broker {
 // Brokers are registered when their primitive is first sent to a worker, and stay for the
 // life of the parent: a worker may still hold a reference after the parent dropped its own.
 const brokers = new Map<string, Broker>();
+
+/** The broker of a primitive this parent sent out, to revive one that a worker sends back. */
+export function brokerOf(id: string): Broker | undefined {
+  return brokers.get(id);
+}
 
 export function registerBroker(id: string, broker: Broker): void {
   if (brokers.has(id)) return;
@@ -124,7 +151,9 @@ function listen(): void {
     const requester = requesterOf(from);
     if (request.op === 'acquire')
       return broker.acquire(requester, request.token, request.timeoutMs);
-    if (request.op === 'release') return broker.release(requester, request.token);
+    if (request.op === 'release') {
+      return broker.release(requester, request.token, request.unreported);
+    }
     return broker.cancel(requester, request.token);
   });
   onWorkerExit((worker) => {

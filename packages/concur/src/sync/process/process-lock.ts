@@ -1,5 +1,10 @@
+import { parseNameOption } from '../name-option.ts';
 import { travelsWith } from '../travels-with.ts';
-import { ProcessPrimitive, processCodec } from './process-primitive.ts';
+import {
+  ProcessPrimitive,
+  type ProcessPrimitiveOptions,
+  processCodec,
+} from './process-primitive.ts';
 
 /**
  * A lock shared by the parent and the tasks of its ProcessPoolExecutor (and
@@ -14,8 +19,9 @@ import { ProcessPrimitive, processCodec } from './process-primitive.ts';
  * lock around whole operations, not single increments.
  */
 export class ProcessLock extends ProcessPrimitive {
-  constructor() {
-    super('ProcessLock', 1, true);
+  /** `new ProcessLock({ name: 'ledger' })` names it in errors. */
+  constructor(options?: ProcessPrimitiveOptions) {
+    super('ProcessLock', 1, true, parseNameOption('a ProcessLock', options));
   }
 }
 

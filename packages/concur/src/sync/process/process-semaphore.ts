@@ -1,6 +1,11 @@
 import { checkInteger } from '../../options/validate.ts';
+import { parseNameOption } from '../name-option.ts';
 import { travelsWith } from '../travels-with.ts';
-import { ProcessPrimitive, processCodec } from './process-primitive.ts';
+import {
+  ProcessPrimitive,
+  type ProcessPrimitiveOptions,
+  processCodec,
+} from './process-primitive.ts';
 
 /**
  * A counting semaphore shared by the parent and its pool workers' tasks, brokered
@@ -8,8 +13,9 @@ import { ProcessPrimitive, processCodec } from './process-primitive.ts';
  * first in, first out. A process that exits holding permits gives them back.
  */
 export class ProcessSemaphore extends ProcessPrimitive {
-  constructor(value = 1) {
-    super('ProcessSemaphore', checkInteger('value', value, 0), false);
+  constructor(value = 1, options?: ProcessPrimitiveOptions) {
+    const name = parseNameOption('a ProcessSemaphore', options);
+    super('ProcessSemaphore', checkInteger('value', value, 0), false, name);
   }
 }
 

@@ -4,13 +4,16 @@ import { abortError, asyncWait, blockingWait, deadlineOf, timeoutError } from '.
 import type { BlockingWaitOptions } from './mutex.ts';
 import { checkBuffer, type SharedPrimitive, threadCodec } from './shared-buffer.ts';
 
+// One word: bit 0 is the flag, the bits above count the times it was set. A waiter sleeps
+// while the word is what it saw, so `set(); clear();` still wakes it: the count moved.
 const FLAG = 0;
 const BYTES = Int32Array.BYTES_PER_ELEMENT;
 const WHAT = 'for the ThreadEvent';
 
 /**
  * A flag shared by worker threads: `set()` wakes every thread and coroutine waiting
- * on it; waits return at once while it is set, until `clear()`.
+ * on it (even if `clear()` follows at once, like AsyncEvent); waits return at once
+ * while it is set, until `clear()`.
  */
 export class ThreadEvent implements SharedPrimitive {
   readonly #view: Int32Array;
@@ -29,24 +32,34 @@ export class ThreadEvent implements SharedPrimitive {
   }
 
   get isSet(): boolean {
-    return Atomics.load(this.#view, FLAG) === 1;
+    return (Atomics.load(this.#view, FLAG) & 1) === 1;
   }
 
+  /** Sets the flag and wakes every waiter, even one that a `clear()` right after would have missed. */
   set(): void {
-    Atomics.store(this.#view, FLAG, 1);
-    Atomics.notify(this.#view, FLAG);
+    const view = this.#view;
+    for (;;) {
+      const word = Atomics.load(view, FLAG);
+      if (word & 1) return;
+      if (Atomics.compareExchange(view, FLAG, word, (word + 2) | 1) === word) break;
+    }
+    Atomics.notify(view, FLAG);
   }
 
   clear(): void {
-    Atomics.store(this.#view, FLAG, 0);
+    Atomics.and(this.#view, FLAG, ~1);
   }
 
   /** Blocks this worker thread until the event is set. */
   waitSync(options: BlockingWaitOptions = {}): void {
     const parsed = parseWaitOptions(options);
     const deadline = deadlineOf(parsed.timeoutMs);
-    while (Atomics.load(this.#view, FLAG) === 0) {
-      if (blockingWait(this.#view, FLAG, 0, deadline, 'ThreadEvent.waitSync()') === 'timed-out') {
+    const seen = Atomics.load(this.#view, FLAG);
+    if (seen & 1) return;
+    while (Atomics.load(this.#view, FLAG) === seen) {
+      if (
+        blockingWait(this.#view, FLAG, seen, deadline, 'ThreadEvent.waitSync()') === 'timed-out'
+      ) {
         throw timeoutError(parsed, WHAT);
       }
     }
@@ -57,8 +70,10 @@ export class ThreadEvent implements SharedPrimitive {
     const parsed = parseWaitOptions(options);
     const deadline = deadlineOf(parsed.timeoutMs);
     if (parsed.signal?.aborted) throw abortError(parsed.signal, WHAT);
-    while (Atomics.load(this.#view, FLAG) === 0) {
-      const result = await asyncWait(this.#view, FLAG, 0, deadline, parsed.signal, WHAT);
+    const seen = Atomics.load(this.#view, FLAG);
+    if (seen & 1) return;
+    while (Atomics.load(this.#view, FLAG) === seen) {
+      const result = await asyncWait(this.#view, FLAG, seen, deadline, parsed.signal, WHAT);
       if (result === 'timed-out') throw timeoutError(parsed, WHAT);
     }
   }

@@ -1,6 +1,7 @@
 import { isMainThread, threadId } from 'node:worker_threads';
 import { AbortError, TimeoutError } from '../../errors/errors.ts';
 import { BlockingCallError } from '../../errors/sync-errors.ts';
+import { holdAlive } from '../keep-alive.ts';
 import type { ParsedWaitOptions } from '../wait-options.ts';
 
 /** This thread's id as stored in shared memory: 0 means "nobody", so ids are shifted by one. */
@@ -49,10 +50,24 @@ export function blockingWait(
   return Atomics.wait(view, index, expected, remaining(deadline));
 }
 
+interface LocalWaiter {
+  settle(result: WaitResult): void;
+}
+
+/** One Atomics.waitAsync shared by every async waiter of this thread on the same word and value. */
+interface Watcher {
+  readonly waiters: Set<LocalWaiter>;
+}
+
+const watchers = new WeakMap<Int32Array, Map<string, Watcher>>();
+
 /**
  * Waits without blocking while `view[index] === expected`, through Atomics.waitAsync.
- * A waiter that leaves (abort) cannot unregister its waitAsync; if that stale waiter
- * later receives a wake-up meant for someone else, it passes it on, so no notify is lost.
+ * A registered waitAsync cannot be withdrawn, so waiters of this thread that wait for the
+ * same change share one: a waiter that leaves (abort, timeout) only leaves the shared
+ * list, and 100,000 aborted acquires cost one registration, not 100,000 (before, they
+ * held 275 MB and made the next hand-off pass through each). A registration woken after
+ * all its waiters left passes the wake-up on, so no notify is lost.
  */
 export function asyncWait(
   view: Int32Array,
@@ -64,39 +79,65 @@ export function asyncWait(
 ): Promise<WaitResult> {
   if (signal?.aborted) return Promise.reject(abortError(signal, what));
   const ms = remaining(deadline);
-  const result = waitAsync(view, index, expected, ms);
-  if (!result.async) return Promise.resolve(result.value);
+  if (ms <= 0) {
+    return Promise.resolve(Atomics.load(view, index) === expected ? 'timed-out' : 'not-equal');
+  }
+  const watcher = watcherFor(view, index, expected);
+  if (watcher === undefined) return Promise.resolve('not-equal');
   return new Promise<WaitResult>((resolve, reject) => {
-    let left = false;
-    const leave = () => {
-      left = true;
+    const release = holdAlive();
+    const timer = Number.isFinite(ms)
+      ? setTimeout(() => leave(() => resolve('timed-out')), ms)
+      : undefined;
+    const onAbort = () => leave(() => reject(abortError(signal as AbortSignal, what)));
+    const done = () => {
       if (timer !== undefined) clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
+      release();
     };
-    const onAbort = () => {
-      leave();
-      reject(abortError(signal as AbortSignal, what));
+    const waiter: LocalWaiter = {
+      settle(result) {
+        done();
+        resolve(result);
+      },
     };
-    // A pending waitAsync does not keep Node's event loop alive, and its own timeout may
-    // be delivered after the loop has emptied; this ref'd timer both keeps the loop alive
-    // and settles the timeout itself.
-    const timer = Number.isFinite(ms)
-      ? setTimeout(() => {
-          leave();
-          resolve('timed-out');
-        }, ms)
-      : undefined;
+    const leave = (settle: () => void) => {
+      if (!watcher.waiters.delete(waiter)) return;
+      done();
+      settle();
+    };
     signal?.addEventListener('abort', onAbort, { once: true });
-    result.value.then((value) => {
-      if (!left) {
-        leave();
-        resolve(value);
-      } else if (value === 'ok') {
-        // We left, but were woken: pass the wake-up on to a waiter that still waits.
-        Atomics.notify(view, index, 1);
-      }
-    });
+    watcher.waiters.add(waiter);
   });
+}
+
+function watcherFor(view: Int32Array, index: number, expected: number): Watcher | undefined {
+  let byKey = watchers.get(view);
+  if (byKey === undefined) {
+    byKey = new Map();
+    watchers.set(view, byKey);
+  }
+  const key = `${index}:${expected}`;
+  const existing = byKey.get(key);
+  if (existing !== undefined) return existing;
+  const result = waitAsync(view, index, expected, Number.POSITIVE_INFINITY);
+  if (!result.async) return undefined;
+  const watcher: Watcher = { waiters: new Set() };
+  byKey.set(key, watcher);
+  const map = byKey;
+  result.value.then((value) => {
+    map.delete(key);
+    const waiters = [...watcher.waiters];
+    watcher.waiters.clear();
+    if (waiters.length === 0) {
+      // Woken with nobody left to wake here: pass the wake-up on to a waiter elsewhere.
+      if (value === 'ok') Atomics.notify(view, index, 1);
+      return;
+    }
+    // Every waiter here re-checks the word; those that lose go back to waiting.
+    for (const waiter of waiters) waiter.settle(value);
+  });
+  return watcher;
 }
 
 export function abortError(signal: AbortSignal, what: string): AbortError {

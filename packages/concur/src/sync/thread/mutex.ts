@@ -1,28 +1,32 @@
+import { TimeoutError } from '../../errors/errors.ts';
 import {
   AbandonedMutexError,
   BlockingCallError,
   LockNotHeldError,
 } from '../../errors/sync-errors.ts';
-import { onWorkerExit, type WireTarget } from '../../runtime/wire.ts';
+import type { WireCodec } from '../../runtime/wire.ts';
+import { parseNameOption } from '../name-option.ts';
 import { ReleaseHandle } from '../release-handle.ts';
 import { runWith } from '../run-with.ts';
 import { travelsWith } from '../travels-with.ts';
-import { parseWaitOptions, type SyncWaitOptions } from '../wait-options.ts';
-import { abortError, asyncWait, blockingWait, deadlineOf, SELF, timeoutError } from './futex.ts';
+import { type ParsedWaitOptions, parseWaitOptions, type SyncWaitOptions } from '../wait-options.ts';
+import { watchForDeadThreads } from './dead-threads.ts';
+import { abortError, asyncWait, blockingWait, deadlineOf, SELF } from './futex.ts';
 import { checkBuffer, type SharedPrimitive, threadCodec } from './shared-buffer.ts';
 
-// Layout of the Int32Array: the futex word (Drepper's "mutex2": 0 free, 1 held,
-// 2 held and maybe waited on), the holder's thread id + 1, and the id + 1 of a
-// holder that died with it.
+// Layout of the Int32Array. STATE is the futex word and names the holder: 0 when free,
+// else (holder's thread id + 1) << 1, plus 1 while others may be waiting (Drepper's
+// "mutex2" with the owner folded in). Taking the lock and recording who took it are one
+// compare-and-swap, so a thread killed at any instruction leaves either a free mutex or
+// one its id is on, which the parent frees; with the owner in a word of its own, a kill
+// between the two writes left it locked by nobody, for ever. ABANDONED is the id + 1 of
+// a holder that died with it, until the next acquirer is told.
 const STATE = 0;
-const OWNER = 1;
-const ABANDONED = 2;
-const BYTES = 3 * Int32Array.BYTES_PER_ELEMENT;
+const ABANDONED = 1;
+const BYTES = 2 * Int32Array.BYTES_PER_ELEMENT;
 /** A short spin before sleeping: a critical section is often shorter than a futex round trip. */
 const SPINS = 100;
-const WHAT = 'to lock the ThreadMutex';
-
-let viewOf: (mutex: ThreadMutex) => Int32Array;
+const ME = SELF << 1;
 
 /** Options of blocking waits: a blocked thread cannot observe an AbortSignal. */
 export interface BlockingWaitOptions {
@@ -30,33 +34,51 @@ export interface BlockingWaitOptions {
   timeoutMs?: number;
 }
 
+export interface ThreadMutexOptions {
+  /** Names the mutex in errors (a TimeoutError says which mutex and who holds it); travels with it. */
+  name?: string;
+}
+
 /**
  * A mutual-exclusion lock shared by worker threads, in a SharedArrayBuffer. Pass
- * it to ThreadPoolExecutor tasks as an argument: the worker gets the same lock.
+ * it to ThreadPoolExecutor tasks (as an argument, or anywhere inside one): the worker
+ * gets the same lock.
  *
  * - In a worker: `lock()` blocks the thread (`using held = mutex.lock()`).
  * - Anywhere, and always on the main thread: `await mutex.acquire()` waits through
  *   Atomics.waitAsync and never blocks the event loop.
  *
  * Not first in, first out: like a pthread mutex, whichever waiter wakes first wins.
- * A worker that exits holding it (process.exit, a crash, recycling) abandons it: the
- * pool's parent frees it, and the next acquirer gets one AbandonedMutexError
+ * A worker that exits holding it (process.exit, a crash, a timeout, recycling) abandons
+ * it: the pool's thread frees it, and the next acquirer gets one AbandonedMutexError
  * (without the lock) so it can check the data the mutex guards.
  */
 export class ThreadMutex implements SharedPrimitive {
   readonly #view: Int32Array;
+  readonly #name: string | undefined;
 
-  /** A new mutex, or, given another mutex's `buffer`, the same mutex (e.g. after it travelled inside an object). */
-  constructor(buffer?: SharedArrayBuffer) {
+  /**
+   * `new ThreadMutex()` or `new ThreadMutex({ name })` makes one; `new ThreadMutex(other.buffer)`
+   * attaches to an existing one (e.g. after its buffer travelled on its own).
+   */
+  constructor(init?: SharedArrayBuffer | ThreadMutexOptions, options?: ThreadMutexOptions) {
+    const buffer = init instanceof SharedArrayBuffer || init === undefined ? init : undefined;
+    const opts = buffer === init ? options : (init as ThreadMutexOptions);
     this.#view = new Int32Array(
       buffer === undefined
         ? new SharedArrayBuffer(BYTES)
         : checkBuffer('ThreadMutex', buffer, BYTES),
     );
+    this.#name = parseNameOption('a ThreadMutex', opts);
+    watchForDeadThreads(this.#view.buffer as SharedArrayBuffer, freeDead);
   }
 
   get buffer(): SharedArrayBuffer {
     return this.#view.buffer as SharedArrayBuffer;
+  }
+
+  get name(): string | undefined {
+    return this.#name;
   }
 
   get locked(): boolean {
@@ -65,13 +87,13 @@ export class ThreadMutex implements SharedPrimitive {
 
   /** Thread id of the holder (0 is the main thread), or undefined when free. */
   get ownerId(): number | undefined {
-    const owner = Atomics.load(this.#view, OWNER);
-    return owner === 0 ? undefined : owner - 1;
+    const state = Atomics.load(this.#view, STATE);
+    return state === 0 ? undefined : (state >>> 1) - 1;
   }
 
   /** Takes the mutex if it is free now. */
   tryLock(): ReleaseHandle | undefined {
-    if (Atomics.compareExchange(this.#view, STATE, 0, 1) !== 0) return undefined;
+    if (Atomics.compareExchange(this.#view, STATE, 0, ME) !== 0) return undefined;
     return this.#taken();
   }
 
@@ -81,51 +103,50 @@ export class ThreadMutex implements SharedPrimitive {
    */
   lock(options: BlockingWaitOptions = {}): ReleaseHandle {
     const parsed = parseWaitOptions(options);
-    this.#checkNotMine();
     const view = this.#view;
-    let c = this.#spin();
-    if (c !== 0) {
-      const deadline = deadlineOf(parsed.timeoutMs);
-      if (c !== 2) c = Atomics.exchange(view, STATE, 2);
-      while (c !== 0) {
-        if (blockingWait(view, STATE, 2, deadline, 'ThreadMutex.lock()') === 'timed-out') {
-          throw timeoutError(parsed, WHAT);
-        }
-        c = Atomics.exchange(view, STATE, 2);
+    if (this.#spin()) return this.#taken();
+    const state = Atomics.load(view, STATE);
+    if (state >>> 1 === SELF) {
+      throw new BlockingCallError(
+        'lock() was called by the thread that already holds this ThreadMutex: it would wait forever ' +
+          '(the mutex is not re-entrant; with concurrent tasks in one worker, use acquire())',
+      );
+    }
+    const deadline = deadlineOf(parsed.timeoutMs);
+    for (;;) {
+      const expected = this.#contend();
+      if (expected === 0) return this.#taken();
+      if (blockingWait(view, STATE, expected, deadline, 'ThreadMutex.lock()') === 'timed-out') {
+        throw this.#timeoutError(parsed);
       }
     }
-    return this.#taken();
   }
 
   /** Waits without blocking the event loop until this caller holds the mutex. */
   async acquire(options?: SyncWaitOptions): Promise<ReleaseHandle> {
     const parsed = parseWaitOptions(options);
     const view = this.#view;
-    if (parsed.signal?.aborted) throw abortError(parsed.signal, WHAT);
-    if (Atomics.compareExchange(view, STATE, 0, 1) === 0) return this.#taken();
+    if (parsed.signal?.aborted) throw abortError(parsed.signal, this.#what());
+    if (Atomics.compareExchange(view, STATE, 0, ME) === 0) return this.#taken();
     const deadline = deadlineOf(parsed.timeoutMs);
-    let c = Atomics.exchange(view, STATE, 2);
-    while (c !== 0) {
-      const result = await asyncWait(view, STATE, 2, deadline, parsed.signal, WHAT);
-      if (result === 'timed-out') throw timeoutError(parsed, WHAT);
-      c = Atomics.exchange(view, STATE, 2);
+    for (;;) {
+      const expected = this.#contend();
+      if (expected === 0) return this.#taken();
+      const result = await asyncWait(view, STATE, expected, deadline, parsed.signal, this.#what());
+      if (result === 'timed-out') throw this.#timeoutError(parsed);
     }
-    return this.#taken();
   }
 
   /** Frees the mutex. Only the thread that holds it may. */
   unlock(): void {
     const view = this.#view;
-    if (Atomics.load(view, OWNER) !== SELF || Atomics.load(view, STATE) === 0) {
+    const state = Atomics.load(view, STATE);
+    if (state >>> 1 !== SELF) {
       throw new LockNotHeldError(
-        'unlock() was called on a ThreadMutex that this thread does not hold',
+        `unlock() was called on ${this.#label()} that this thread does not hold`,
       );
     }
-    Atomics.store(view, OWNER, 0);
-    if (Atomics.sub(view, STATE, 1) !== 1) {
-      Atomics.store(view, STATE, 0);
-      Atomics.notify(view, STATE, 1);
-    }
+    if (Atomics.exchange(view, STATE, 0) & 1) Atomics.notify(view, STATE, 1);
   }
 
   /** Runs `fn` holding the mutex (acquired without blocking) and frees it however `fn` ends. */
@@ -133,33 +154,39 @@ export class ThreadMutex implements SharedPrimitive {
     return runWith(() => this.acquire(options), fn);
   }
 
-  #spin(): number {
+  #spin(): boolean {
     const view = this.#view;
-    let c = Atomics.compareExchange(view, STATE, 0, 1);
-    for (let i = 0; c !== 0 && i < SPINS; i++) {
-      if (Atomics.load(view, STATE) === 0) c = Atomics.compareExchange(view, STATE, 0, 1);
+    for (let i = 0; i <= SPINS; i++) {
+      if (Atomics.load(view, STATE) === 0 && Atomics.compareExchange(view, STATE, 0, ME) === 0) {
+        return true;
+      }
     }
-    return c;
+    return false;
   }
 
-  #checkNotMine(): void {
-    if (Atomics.load(this.#view, OWNER) === SELF) {
-      throw new BlockingCallError(
-        'lock() was called by the thread that already holds this ThreadMutex: it would wait forever ' +
-          '(the mutex is not re-entrant; with concurrent tasks in one worker, use acquire())',
-      );
+  /**
+   * Takes the mutex if free (returns 0), or marks it waited-on and returns the word to
+   * sleep on. Having waited, it takes the mutex marked waited-on too: others may still sleep.
+   */
+  #contend(): number {
+    const view = this.#view;
+    for (;;) {
+      const state = Atomics.load(view, STATE);
+      if (state === 0) {
+        if (Atomics.compareExchange(view, STATE, 0, ME | 1) === 0) return 0;
+      } else if (state & 1) return state;
+      else if (Atomics.compareExchange(view, STATE, state, state | 1) === state) return state | 1;
     }
   }
 
-  /** Records the new holder, and reports (once) that the previous one died holding it. */
+  /** Reports (once) that the previous holder died holding it. */
   #taken(): ReleaseHandle {
     const view = this.#view;
-    Atomics.store(view, OWNER, SELF);
     const dead = Atomics.load(view, ABANDONED);
     if (dead !== 0 && Atomics.compareExchange(view, ABANDONED, dead, 0) === dead) {
       this.unlock();
       throw new AbandonedMutexError(
-        `The ThreadMutex was abandoned: worker thread ${dead - 1} exited while holding it, so the data ` +
+        `${capitalize(this.#label())} was abandoned: worker thread ${dead - 1} exited while holding it, so the data ` +
           'it guards may be half-updated. It is free again; check that data, then lock again.',
         dead - 1,
       );
@@ -167,48 +194,60 @@ export class ThreadMutex implements SharedPrimitive {
     return new ReleaseHandle(() => this.unlock());
   }
 
-  static {
-    viewOf = (mutex) => mutex.#view;
+  #label(): string {
+    return this.#name === undefined ? 'a ThreadMutex' : `the ThreadMutex "${this.#name}"`;
+  }
+
+  #what(): string {
+    return `to lock ${this.#name === undefined ? 'the ThreadMutex' : this.#label()}`;
+  }
+
+  #timeoutError(parsed: ParsedWaitOptions): TimeoutError {
+    const ms = parsed.timeoutMs ?? 0;
+    const owner = this.ownerId;
+    const holder =
+      owner === undefined
+        ? ''
+        : owner === 0
+          ? ', held by the main thread (thread 0)'
+          : `, held by worker thread ${owner}`;
+    return new TimeoutError(`Timed out after ${ms} ms waiting ${this.#what()}${holder}`, ms);
   }
 }
 
-// Mutexes sent to workers, so the parent can free those a dead worker held. Weak:
-// a mutex the program dropped must not be kept alive by having once travelled.
-const sent = new Set<WeakRef<ThreadMutex>>();
-const tracked = new WeakSet<ThreadMutex>();
-let watching = false;
+const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
-function track(mutex: ThreadMutex): void {
-  if (tracked.has(mutex)) return;
-  tracked.add(mutex);
-  sent.add(new WeakRef(mutex));
-  if (watching) return;
-  watching = true;
-  onWorkerExit(freeHeldBy);
-}
-
-function freeHeldBy(worker: WireTarget): void {
-  if (worker.runtime !== 'thread') return;
-  const dead = worker.workerId + 1;
-  for (const ref of sent) {
-    const mutex = ref.deref();
-    if (mutex === undefined) {
-      sent.delete(ref);
-      continue;
+/** Run in the pool's thread when thread `dead` exited: frees the mutex if it held it. */
+function freeDead(buffer: SharedArrayBuffer, dead: number): void {
+  const view = new Int32Array(buffer);
+  for (;;) {
+    const state = Atomics.load(view, STATE);
+    if (state === 0 || state >>> 1 !== dead) return;
+    // An abandonment not yet reported stands: its taker died before it could be told,
+    // so it never ran code under the lock, and the older report covers both.
+    Atomics.compareExchange(view, ABANDONED, 0, dead);
+    if (Atomics.compareExchange(view, STATE, state, 0) === state) {
+      Atomics.notify(view, STATE, 1);
+      return;
     }
-    const view = viewOf(mutex);
-    if (Atomics.compareExchange(view, OWNER, dead, 0) !== dead) continue;
-    Atomics.store(view, ABANDONED, dead);
-    Atomics.store(view, STATE, 0);
-    Atomics.notify(view, STATE, 1);
   }
 }
 
-const mutexCodec = threadCodec<ThreadMutex>(
+interface WireForm {
+  readonly buffer: SharedArrayBuffer;
+  readonly name: string | undefined;
+}
+
+const sharedCodec = threadCodec<ThreadMutex>(
   'concur.thread-mutex',
   'ThreadMutex',
   import.meta.url,
   (buffer) => new ThreadMutex(buffer),
-  track,
 );
+const mutexCodec: WireCodec<ThreadMutex, WireForm> = {
+  name: sharedCodec.name,
+  moduleUrl: sharedCodec.moduleUrl,
+  encode: (value, route) => ({ buffer: sharedCodec.encode(value, route), name: value.name }),
+  decode: ({ buffer, name }) => new ThreadMutex(buffer, name === undefined ? {} : { name }),
+};
 travelsWith(ThreadMutex, mutexCodec);

@@ -1,3 +1,4 @@
+import { SemaphoreOverReleaseError } from '../../errors/sync-errors.ts';
 import { checkInteger } from '../../options/validate.ts';
 import { ReleaseHandle } from '../release-handle.ts';
 import { runWith } from '../run-with.ts';
@@ -9,6 +10,8 @@ import { checkBuffer, type SharedPrimitive, threadCodec } from './shared-buffer.
 
 const VALUE = 0;
 const BYTES = Int32Array.BYTES_PER_ELEMENT;
+/** The most permits the Int32 word holds; one more would wrap to -2^31 and never grant again. */
+const MAX_VALUE = 2 ** 31 - 1;
 const WHAT = 'to acquire the ThreadSemaphore';
 
 /**
@@ -24,7 +27,7 @@ export class ThreadSemaphore implements SharedPrimitive {
   constructor(init: number | SharedArrayBuffer = 1) {
     if (typeof init === 'number') {
       this.#view = new Int32Array(new SharedArrayBuffer(BYTES));
-      this.#view[VALUE] = checkInteger('value', init, 0, 2 ** 31 - 1);
+      this.#view[VALUE] = checkInteger('value', init, 0, MAX_VALUE);
     } else this.#view = new Int32Array(checkBuffer('ThreadSemaphore', init, BYTES));
   }
 
@@ -80,10 +83,19 @@ export class ThreadSemaphore implements SharedPrimitive {
     }
   }
 
-  /** Returns one permit and wakes one waiter. */
+  /** Returns one permit and wakes one waiter. Throws SemaphoreOverReleaseError at 2^31 - 1 permits. */
   release(): void {
-    Atomics.add(this.#view, VALUE, 1);
-    Atomics.notify(this.#view, VALUE, 1);
+    const view = this.#view;
+    for (;;) {
+      const value = Atomics.load(view, VALUE);
+      if (value >= MAX_VALUE) {
+        throw new SemaphoreOverReleaseError(
+          `release() would raise the ThreadSemaphore above ${MAX_VALUE} permits, the most it can count`,
+        );
+      }
+      if (Atomics.compareExchange(view, VALUE, value, value + 1) === value) break;
+    }
+    Atomics.notify(view, VALUE, 1);
   }
 
   runExclusive<R>(fn: () => R | PromiseLike<R>, options?: SyncWaitOptions): Promise<Awaited<R>> {

@@ -1,6 +1,6 @@
 import { DataCloneError } from '../../errors/errors.ts';
 import { invalid } from '../../options/validate.ts';
-import type { WireCodec, WireTarget } from '../../runtime/wire.ts';
+import type { WireCodec } from '../../runtime/wire.ts';
 
 /** A thread primitive: a thin front over an Int32Array in a SharedArrayBuffer. */
 export interface SharedPrimitive {
@@ -28,19 +28,17 @@ export function threadCodec<T extends SharedPrimitive>(
   className: string,
   moduleUrl: string,
   from: (buffer: SharedArrayBuffer) => T,
-  onEncode?: (value: T, target: WireTarget) => void,
 ): WireCodec<T, SharedArrayBuffer> {
   return {
     name,
     moduleUrl,
-    encode(value, target) {
-      if (target.runtime !== 'thread') {
+    encode(value, route) {
+      if (route.runtime !== 'thread') {
         throw new DataCloneError(
           `a ${className} lives in shared memory, which a child process does not share; ` +
             `use the Process primitives (ProcessLock, ProcessSemaphore) with a ProcessPoolExecutor`,
         );
       }
-      onEncode?.(value, target);
       return value.buffer;
     },
     decode: (buffer) => from(buffer),
