@@ -92,7 +92,8 @@ export function encodeJobData(
   const task = taskIdentity(job.task, tasksRoot);
   // Before the codec: JSON's check would walk a sparse array of length 2^32-2 for minutes.
   const problem = payloadProblem(job.payload, job.mode);
-  if (problem !== undefined) throw new DataCloneError(`Cannot send ${problem}`);
+  if (problem !== undefined)
+    throw new DataCloneError(`Cannot send this job through Redis: ${problem}`);
   const payload = codec.encode(job.payload, job.mode === JobMode.Call ? 'args' : 'items');
   if (typeof payload !== 'string') {
     throw new DataCloneError(
