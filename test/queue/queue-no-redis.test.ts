@@ -8,11 +8,12 @@ import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { QueueExecutor } from '../../packages/queue/src/index.ts';
+import { QueueBackendError, QueueExecutor } from '../../packages/queue/src/index.ts';
 import { sleep } from '../fixtures/queue/tasks.ts';
 import {
   BINS,
   freshQueue,
+  inspector,
   startLocalRedis,
   startWorker,
   tempDir,
@@ -72,6 +73,29 @@ describe('QueueExecutor without Redis', () => {
     const future = executor.submit(sleep, 1);
     await assert.rejects(future, /Could not reach Redis/);
     await executor.shutdown();
+  });
+
+  test('shutdown() after Redis went away, with a task pending, settles once Redis has been gone for connectTimeoutMs', {
+    timeout: 120_000,
+  }, async () => {
+    const server = await startLocalRedis();
+    // No worker: the task stays pending in Redis.
+    const queue = freshQueue('went-away');
+    const executor = new QueueExecutor({ connection: server.url, queue, connectTimeoutMs: 500 });
+    const inspect = inspector(server.port, queue);
+    const future = executor.submit(sleep, 1);
+    await until('the job to reach Redis', async () => (await inspect.count()) === 1);
+    await inspect.close();
+    await server.stop();
+    await executor.shutdown();
+    await assert.rejects(future, (error: Error) => {
+      assert.ok(error instanceof QueueBackendError, String(error));
+      assert.match(
+        error.message,
+        /has not answered for 500 ms while the executor was shutting down/,
+      );
+      return true;
+    });
   });
 });
 

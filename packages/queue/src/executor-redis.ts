@@ -59,6 +59,8 @@ export class ExecutorRedis {
   /** A job was sent to Redis at least once. */
   #sentAny = false;
   #liveWorkers = 0;
+  /** Stops watching for an outage during shutdown (see giveUpIfUnreachable). */
+  #outage: (() => void) | undefined;
   #workersAskedAt = Number.NEGATIVE_INFINITY;
 
   constructor(options: ResolvedQueueOptions, from: string, sink: ExecutorRedisSink) {
@@ -92,7 +94,7 @@ export class ExecutorRedis {
     this.#connectTimer = setTimeout(() => {
       // No job reached Redis, so no worker needs this executor's sign of life.
       this.#heartbeat.stop();
-      sink.unreachable(this.#unreachable());
+      sink.unreachable(this.#unreachable('within', options.connectTimeoutMs, ''));
     }, options.connectTimeoutMs);
     this.ready.then(
       () => {
@@ -153,6 +155,34 @@ export class ExecutorRedis {
   }
 
   /**
+   * While the executor shuts down: if Redis stays unreachable for `ms` (the connect
+   * timeout), calls `gone` once, so that the tasks still pending settle instead of
+   * waiting for a Redis that may never come back. A reconnect within `ms` disarms it.
+   */
+  giveUpIfUnreachable(ms: number, gone: (error: QueueBackendError) => void): void {
+    if (this.#outage !== undefined) return;
+    let timer: NodeJS.Timeout | undefined;
+    const arm = () => {
+      timer ??= setTimeout(() => {
+        this.#outage?.();
+        gone(this.#unreachable('has not answered for', ms, 'while the executor was shutting down'));
+      }, ms);
+    };
+    const disarm = () => {
+      clearTimeout(timer);
+      timer = undefined;
+    };
+    this.#client.on('close', arm);
+    this.#client.on('ready', disarm);
+    this.#outage = () => {
+      disarm();
+      this.#client.off('close', arm);
+      this.#client.off('ready', disarm);
+    };
+    if (this.#client.status !== 'ready') arm();
+  }
+
+  /**
    * Leaves a closed key for workers still holding one of this executor's jobs (they
    * drop it at once), then disconnects. Settles within CLOSE_GRACE_MS plus twice
    * CLOSE_STEP_MS whatever the state of Redis, and within 2 x CLOSE_STEP_MS when it
@@ -164,6 +194,7 @@ export class ExecutorRedis {
     const deadline = performance.now() + (this.#connected ? CLOSE_GRACE_MS : 0);
     const left = () => Math.max(0, deadline - performance.now());
     clearTimeout(this.#connectTimer);
+    this.#outage?.();
     this.#heartbeat.stop();
     while (this.#pending.size > 0 && left() > 0) {
       await within(Promise.allSettled([...this.#pending]), left());
@@ -190,11 +221,19 @@ export class ExecutorRedis {
     );
   }
 
-  #unreachable(): QueueBackendError {
+  /** `Could not reach Redis at ... within 10000 ms`, or `... has not answered for ...`. */
+  #unreachable(
+    how: 'within' | 'has not answered for',
+    ms: number,
+    when: string,
+  ): QueueBackendError {
     const last = this.#lastError ?? this.#listener.lastError;
+    const what =
+      how === 'within'
+        ? `Could not reach Redis at ${describeConnection(this.#options.redis)} within ${ms} ms`
+        : `Redis at ${describeConnection(this.#options.redis)} has not answered for ${ms} ms ${when}, so the task is given up (it may still run on a worker)`;
     return new QueueBackendError(
-      `Could not reach Redis at ${describeConnection(this.#options.redis)} within ` +
-        `${this.#options.connectTimeoutMs} ms${last === undefined ? '' : ` (last error: ${last.message})`}. ` +
+      `${what}${last === undefined ? '' : ` (last error: ${last.message})`}. ` +
         'Start redis-server there, check the connection (host, port, password, TLS), or raise connectTimeoutMs',
       last === undefined ? undefined : { cause: last },
     );

@@ -182,6 +182,8 @@ export class QueueExecutor extends BaseExecutor {
 
   protected drained(): Promise<void> {
     if (this.#entries.size === 0) return Promise.resolve();
+    // An outage is waited out while the executor runs; shutting down, only for connectTimeoutMs.
+    this.#redis.giveUpIfUnreachable(this.#options.connectTimeoutMs, (error) => this.#giveUp(error));
     return new Promise((resolve) => this.#idleWaiters.push(resolve));
   }
 
