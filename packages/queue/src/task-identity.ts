@@ -17,7 +17,7 @@ const cache = new WeakMap<AnyTask, Map<string, TaskIdentity>>();
 
 /**
  * Submitter side. `tasksRoot` is the folder that plays the role of the worker's
- * `--tasks` root; by default the task's own folder, so a task in `tasks.ts` is
+ * `--tasks-root`; by default the task's own folder, so a task in `tasks.ts` is
  * named `tasks.ts` and a worker started with `--tasks ./tasks.js` finds it.
  */
 export function taskIdentity(task: AnyTask, tasksRoot: string | undefined): TaskIdentity {
@@ -27,7 +27,7 @@ export function taskIdentity(task: AnyTask, tasksRoot: string | undefined): Task
   if (hit !== undefined) return hit;
   if (!task.moduleUrl.startsWith('file:')) {
     throw new InvalidTaskError(
-      `Task \`${task.taskName}\` comes from ${task.moduleUrl}, which is not a file: a queue worker loads tasks from files under its --tasks root`,
+      `Task \`${task.taskName}\` comes from ${task.moduleUrl}, which is not a file: a queue worker runs only tasks of the modules it imports from files (--tasks)`,
     );
   }
   const file = fileURLToPath(task.moduleUrl);
@@ -36,7 +36,7 @@ export function taskIdentity(task: AnyTask, tasksRoot: string | undefined): Task
   if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) {
     throw new InvalidTaskError(
       `Task \`${task.taskName}\` is defined in ${file}, outside the executor's \`tasksRoot\` ${root}; ` +
-        'set `tasksRoot` to a folder that contains every task module, the same folder the workers get as --tasks',
+        'set `tasksRoot` to a folder that contains every task module, the same folder the workers get as --tasks-root',
     );
   }
   const identity = Object.freeze({ module: rel.split(sep).join('/'), name: task.taskName });
