@@ -8,6 +8,7 @@ import { serialize } from 'node:v8';
 import {
   DataCloneError,
   InvalidArgumentError,
+  InvalidTaskError,
   TaskNotFoundError,
 } from '../../packages/concur/src/index.ts';
 import { QueueExecutor, v8Codec } from '../../packages/queue/src/index.ts';
@@ -183,6 +184,7 @@ describe('fuzz: malformed raw jobs against a running worker', () => {
             assert.equal(outcome.state, 'failed', what);
             assert.ok(
               outcome.error instanceof TaskNotFoundError ||
+                outcome.error instanceof InvalidTaskError ||
                 outcome.error instanceof DataCloneError ||
                 outcome.error instanceof InvalidArgumentError,
               `${what}: ${outcome.reason}`,

@@ -2,7 +2,7 @@ import { existsSync, realpathSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { isTask, TaskNotFoundError } from 'concur';
-import type { AnyTask } from 'concur/backend';
+import { type AnyTask, displayPath, notExportedError } from 'concur/backend';
 import { describeUntrusted } from './payload-check.ts';
 import { asWorker } from './worker-scope.ts';
 
@@ -70,13 +70,16 @@ export class WorkerTasks {
   /** The modules imported at start-up (what --tasks named). */
   readonly modules: readonly string[];
   readonly #byKey: ReadonlyMap<string, AnyTask>;
-  readonly #moduleKeys: ReadonlySet<string>;
+  /** Each loaded module's job path (see sameModule) and its file. */
+  readonly #moduleFiles: ReadonlyMap<string, string>;
 
   private constructor(root: string, modules: string[], byKey: Map<string, AnyTask>) {
     this.root = root;
     this.modules = modules;
     this.#byKey = byKey;
-    this.#moduleKeys = new Set([...byKey.keys()].map((k) => k.slice(0, k.lastIndexOf('#'))));
+    this.#moduleFiles = new Map(
+      [...byKey].map(([k, task]) => [k.slice(0, k.lastIndexOf('#')), displayPath(task.moduleUrl)]),
+    );
   }
 
   /**
@@ -134,12 +137,9 @@ export class WorkerTasks {
     }
     const found = this.#byKey.get(key(module as string, name as string));
     if (found !== undefined) return found;
-    if (this.#moduleKeys.has(sameModule(module as string))) {
-      throw new TaskNotFoundError(
-        `The module ${String(module)} exports no task named \`${String(name)}\` to this worker; ` +
-          'a worker runs only tasks its modules export: add `export` to the task() declaration',
-      );
-    }
+    const file = this.#moduleFiles.get(sameModule(module as string));
+    // The same rule, and message, as a pool worker's: the module does not export it.
+    if (file !== undefined) throw notExportedError(name as string, file);
     throw new TaskNotFoundError(
       `This worker has no task module \`${String(module).slice(0, 200)}\`: it runs only the tasks exported by ` +
         `${this.modules.join(', ')} (named relative to ${this.root}). Start it with --tasks naming that module, ` +
