@@ -24,7 +24,8 @@ describe('QueueExecutor from CommonJS', () => {
   it('runs CommonJS tasks on a worker, module.exports objects included', async () => {
     const queue = freshQueue('cjs');
     const worker = await startWorker(redis.url, queue, [], process.env, {
-      tasks: FIXTURE,
+      // The two task modules; a folder would stand for its index module only.
+      tasks: [join(FIXTURE, 'tasks.js'), join(FIXTURE, 'exports-object.js')],
       built: true,
     });
     try {

@@ -2,14 +2,15 @@
 // in another process, and (model process) a pool inside that worker.
 import assert from 'node:assert/strict';
 import { mkdirSync, realpathSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { registerModuleErrorClasses } from '../../packages/concur/src/backend.ts';
 import { fromBullFailure, toBullError } from '../../packages/queue/src/error-codec.ts';
 import { QueueExecutor } from '../../packages/queue/src/index.ts';
-import { moduleUrlsUnder, TaskResolver } from '../../packages/queue/src/task-identity.ts';
-import { throwThis } from '../fixtures/throw-tasks.ts';
+import { moduleUrlsUnder } from '../../packages/queue/src/task-identity.ts';
+import { WorkerTasks } from '../../packages/queue/src/worker-tasks.ts';
+import { ExportedError, throwThis } from '../fixtures/throw-tasks.ts';
 import type { ThrownSpec } from '../fixtures/thrown-values.ts';
 import { checkOutcome } from '../shared/thrown-outcome.ts';
 import {
@@ -22,6 +23,7 @@ import {
 
 const redis = redisForThisFile();
 const THROW_TASKS = fileURLToPath(new URL('../fixtures/throw-tasks.ts', import.meta.url));
+const CORE = fileURLToPath(new URL('../../packages/concur/src/index.ts', import.meta.url));
 
 const error = (
   cls: Extract<ThrownSpec, { kind: 'error' }>['cls'],
@@ -58,7 +60,9 @@ for (const model of ['async', 'process'] as const) {
     let worker: WorkerProcess;
     let executor: QueueExecutor;
     before(async () => {
-      worker = await startWorker(redis.url, queue, ['--model', model, '--tasks', THROW_TASKS]);
+      worker = await startWorker(redis.url, queue, ['--model', model], process.env, {
+        tasks: THROW_TASKS,
+      });
       executor = new QueueExecutor({ connection: redis.url, queue });
     });
     after(async () => {
@@ -78,36 +82,67 @@ for (const model of ['async', 'process'] as const) {
   });
 }
 
-test('a class a task module exports travels by its path under the tasks root, so the submitter finds its own copy', () => {
-  // The worker runs tasks/shipping.js under its --tasks; the submitter has shipping.ts elsewhere.
+test('a class a task module exports travels by its path under the tasks root, so the submitter finds its own copy', async () => {
+  // The worker loaded throw-tasks.ts under its root; the submitter has its own throw-tasks.js elsewhere.
+  const tasks = await WorkerTasks.load([THROW_TASKS]);
+  const naming = { moduleName: (url: string) => tasks.moduleName(url) };
+  assert.equal(naming.moduleName(pathToFileURL(THROW_TASKS).href), 'throw-tasks.ts');
   const dir = realpathSync(tempDir());
-  mkdirSync(join(dir, 'worker'));
-  writeFileSync(join(dir, 'worker', 'shipping.js'), '');
-  const resolver = new TaskResolver(join(dir, 'worker'));
-  class WorkerCopy extends Error {}
   class SubmitterCopy extends Error {}
-  registerModuleErrorClasses(pathToFileURL(join(dir, 'worker', 'shipping.js')).href, {
-    ShippingError: WorkerCopy,
+  registerModuleErrorClasses(pathToFileURL(join(dir, 'submitter', 'throw-tasks.js')).href, {
+    ExportedError: SubmitterCopy,
   });
-  registerModuleErrorClasses(pathToFileURL(join(dir, 'submitter', 'shipping.ts')).href, {
-    ShippingError: SubmitterCopy,
-  });
-  const thrown = toBullError(new WorkerCopy('lost parcel'), {}, false, {
-    moduleName: (url) => resolver.moduleName(url),
-  });
+  const thrown = toBullError(new ExportedError('lost parcel'), {}, false, naming);
   const { error } = fromBullFailure([thrown.stack!], thrown.message, {
     moduleUrls: moduleUrlsUnder(join(dir, 'submitter')),
   });
   assert.ok(error instanceof SubmitterCopy, String(error));
   assert.equal((error as Error).message, 'lost parcel');
-  // A module outside the worker's root is not named: the error comes back as its built-in.
-  class Outside extends Error {}
-  registerModuleErrorClasses(pathToFileURL(join(dir, 'elsewhere.js')).href, { Outside });
-  const outside = toBullError(new Outside('x'), {}, false, {
-    moduleName: (url) => resolver.moduleName(url),
+  // Modules the worker did not load are not named, outside its root or under it:
+  // the error comes back as its built-in.
+  for (const file of [join(dir, 'elsewhere.js'), join(dirname(THROW_TASKS), 'not-loaded.js')]) {
+    class Outside extends Error {}
+    registerModuleErrorClasses(pathToFileURL(file).href, { Outside });
+    const outside = toBullError(new Outside('x'), {}, false, naming);
+    const back = fromBullFailure([outside.stack!], outside.message, {
+      moduleUrls: moduleUrlsUnder(join(dir, 'submitter')),
+    }).error;
+    assert.equal(Object.getPrototypeOf(back), Error.prototype, file);
+  }
+});
+
+test('a worker given a folder names the error classes of the task modules its index re-exports', async () => {
+  // --tasks dir: dir/index.mjs re-exports dir/billing/charge.mjs, which defines the task and its error.
+  const dir = realpathSync(tempDir());
+  mkdirSync(join(dir, 'billing'));
+  writeFileSync(
+    join(dir, 'billing', 'charge.mjs'),
+    `import { task } from ${JSON.stringify(CORE)};
+export class DeclinedError extends Error {}
+export const charge = task(import.meta.url, function charge() { throw new DeclinedError('no'); });
+`,
+  );
+  writeFileSync(
+    join(dir, 'index.mjs'),
+    "export { charge, DeclinedError } from './billing/charge.mjs';\n",
+  );
+  const tasks = await WorkerTasks.load([dir]);
+  const charge = join(dir, 'billing', 'charge.mjs');
+  assert.equal(tasks.moduleName(pathToFileURL(charge).href), 'billing/charge.mjs');
+  assert.equal(tasks.moduleName(pathToFileURL(join(dir, 'index.mjs')).href), 'index.mjs');
+  const { DeclinedError } = (await import(pathToFileURL(charge).href)) as {
+    DeclinedError: new (message: string) => Error;
+  };
+  class SubmitterCopy extends Error {}
+  registerModuleErrorClasses(pathToFileURL(join(dir, 'submitter', 'billing', 'charge.mts')).href, {
+    DeclinedError: SubmitterCopy,
   });
-  const back = fromBullFailure([outside.stack!], outside.message, {
+  const thrown = toBullError(new DeclinedError('card declined'), {}, false, {
+    moduleName: (url) => tasks.moduleName(url),
+  });
+  const { error } = fromBullFailure([thrown.stack!], thrown.message, {
     moduleUrls: moduleUrlsUnder(join(dir, 'submitter')),
-  }).error;
-  assert.equal(Object.getPrototypeOf(back), Error.prototype);
+  });
+  assert.ok(error instanceof SubmitterCopy, String(error));
+  assert.equal((error as Error).message, 'card declined');
 });

@@ -2,20 +2,22 @@
 // task lookup, options, and the promise that importing concur does not load BullMQ.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import {
   DataCloneError,
   InvalidArgumentError,
+  InvalidTaskError,
   TaskNotFoundError,
 } from '../../packages/concur/src/index.ts';
 import { parseConnection } from '../../packages/queue/src/connection.ts';
 import { fromBullFailure, toBullError } from '../../packages/queue/src/error-codec.ts';
 import { QueueExecutor } from '../../packages/queue/src/index.ts';
 import { jsonCodec, v8Codec } from '../../packages/queue/src/job-codec.ts';
-import { TaskResolver, taskIdentity } from '../../packages/queue/src/task-identity.ts';
+import { taskIdentity } from '../../packages/queue/src/task-identity.ts';
+import { WorkerTasks } from '../../packages/queue/src/worker-tasks.ts';
 import { add } from '../fixtures/queue/tasks.ts';
 import { TASKS, tempDir } from './harness.ts';
 
@@ -140,41 +142,59 @@ describe('task identity', () => {
     assert.throws(() => taskIdentity(add, join(ROOT, 'src')), /outside the executor's `tasksRoot`/);
   });
 
-  test('the worker side resolves only exported tasks under its root', async () => {
-    const file = new TaskResolver(TASKS);
-    assert.equal(await file.resolve({ module: 'tasks.ts', name: 'add' }), add);
+  test('the worker side finds only tasks exported by the modules it was given', async () => {
+    const file = await WorkerTasks.load([TASKS]);
+    assert.equal(file.find({ module: 'tasks.ts', name: 'add' }), add);
     assert.equal(
-      await file.resolve({ module: 'tasks.js', name: 'add' }),
+      file.find({ module: 'tasks.js', name: 'add' }),
       add,
       'a .js name finds the .ts twin',
     );
-    const refused = [
+    const unknown: unknown[] = [
       { module: 'outside.ts', name: 'outside' },
       { module: '../queue/tasks.ts', name: 'add' },
       { module: '/etc/passwd', name: 'x' },
       { module: TASKS, name: 'add' },
-      { module: 'tasks.ts', name: 'notATask' },
-      { module: 'tasks.ts', name: 'hiddenTask' },
-      { module: 'tasks.ts', name: 'constructor' },
+      { module: 'tasks.ts' },
+      { module: 7, name: 'add' },
+      'tasks.ts#add',
+      ['tasks.ts', 'add'],
+      null,
+      undefined,
     ];
-    for (const identity of refused) {
-      await assert.rejects(file.resolve(identity), TaskNotFoundError, JSON.stringify(identity));
+    for (const identity of unknown) {
+      assert.throws(() => file.find(identity), TaskNotFoundError, String(JSON.stringify(identity)));
     }
-    const folder = new TaskResolver(dirname(TASKS));
-    assert.equal(
-      (await folder.resolve({ module: 'outside.ts', name: 'outside' })).taskName,
-      'outside',
+    // A module the worker loaded, a name it does not export: the rule of every executor.
+    for (const name of ['notATask', 'hiddenTask', 'constructor', '__proto__']) {
+      assert.throws(() => file.find({ module: 'tasks.ts', name }), InvalidTaskError, name);
+    }
+    assert.throws(
+      () => file.find({ module: 'tasks.ts', name: 'hiddenTask' }),
+      /tasks\.ts exports no task named `hiddenTask`.*Write `export const hiddenTask = task/,
     );
+    assert.throws(() => file.find(undefined), /`task` is undefined/);
+    assert.throws(() => file.find({ module: 'tasks.ts', name: 3 }), /`task\.name` is 3 \(number\)/);
   });
 
-  test('a symlink out of the root is refused', async () => {
+  test('a folder stands for its index module; without one it is refused, and nothing else is imported', async () => {
     const dir = tempDir();
-    mkdirSync(join(dir, 'root'));
-    writeFileSync(join(dir, 'evil.mjs'), 'export const x = 1;');
-    symlinkSync(join(dir, 'evil.mjs'), join(dir, 'root', 'evil.mjs'));
-    const resolver = new TaskResolver(join(dir, 'root'));
-    assert.equal(resolver.locate('evil.mjs'), undefined);
-    assert.throws(() => new TaskResolver(join(dir, 'missing')), TaskNotFoundError);
+    writeFileSync(
+      join(dir, 'side-effect.mjs'),
+      `import { writeFileSync } from 'node:fs'; writeFileSync(${JSON.stringify(join(dir, 'ran'))}, 'x');`,
+    );
+    await assert.rejects(WorkerTasks.load([dir]), /has no index module/);
+    writeFileSync(join(dir, 'index.mjs'), `export { add } from ${JSON.stringify(TASKS)};`);
+    await assert.rejects(
+      WorkerTasks.load([dir]),
+      /export no task under|exports no task under/,
+      'add is defined outside the folder',
+    );
+    const rooted = await WorkerTasks.load([TASKS], join(ROOT, 'test'));
+    assert.equal(rooted.find({ module: 'fixtures/queue/tasks.ts', name: 'add' }), add);
+    assert.throws(() => rooted.find({ module: 'tasks.ts', name: 'add' }), TaskNotFoundError);
+    await assert.rejects(WorkerTasks.load([join(dir, 'missing')]), TaskNotFoundError);
+    assert.equal(existsSync(join(dir, 'ran')), false, 'the side-effect module was never imported');
   });
 });
 

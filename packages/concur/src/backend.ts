@@ -24,3 +24,4 @@ export {
   invalid,
 } from './options/validate.ts';
 export type { AnyTask } from './task/task.ts';
+export { displayPath, notExportedError } from './task/task-export.ts';

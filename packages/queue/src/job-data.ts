@@ -2,6 +2,7 @@ import type { JobsOptions } from 'bullmq';
 import { DataCloneError } from 'concur';
 import { type Job, JobMode } from 'concur/backend';
 import type { JobCodec } from './job-codec.ts';
+import { payloadProblem } from './payload-check.ts';
 import type { QueueBackoff, ResolvedQueueOptions } from './queue-options.ts';
 import { type TaskIdentity, taskIdentity } from './task-identity.ts';
 
@@ -89,6 +90,10 @@ export function encodeJobData(
   beat: number,
 ): QueueJobData {
   const task = taskIdentity(job.task, tasksRoot);
+  // Before the codec: JSON's check would walk a sparse array of length 2^32-2 for minutes.
+  const problem = payloadProblem(job.payload, job.mode);
+  if (problem !== undefined)
+    throw new DataCloneError(`Cannot send this job through Redis: ${problem}`);
   const payload = codec.encode(job.payload, job.mode === JobMode.Call ? 'args' : 'items');
   if (typeof payload !== 'string') {
     throw new DataCloneError(

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BUILT_IN_CODECS } from './job-codec.ts';
 import type { LocalModel } from './local-executor.ts';
@@ -9,8 +9,13 @@ import { type LocalRedis, startLocalRedis } from './local-redis.ts';
 import { QueueExecutor } from './queue-executor.ts';
 
 export interface LocalQueueClusterOptions {
-  /** Task module or folder, given to each worker as --tasks. */
-  tasks: string;
+  /** Task module(s), given to each worker as --tasks (a folder stands for its index module). */
+  tasks: string | readonly string[];
+  /**
+   * The executor's tasksRoot and the workers' --tasks-root.
+   * @default the folder holding every `tasks` module (a folder itself)
+   */
+  tasksRoot?: string;
   /** `concur worker` processes to start. @default 1 */
   workerProcesses?: number;
   /** Each worker's --model. @default 'thread' */
@@ -50,6 +55,16 @@ const WORKER_CLI = fileURLToPath(
 
 let clusterCount = 0;
 
+/** The folder that holds every module (a folder stands for itself), as the worker computes it. */
+function commonRoot(paths: readonly string[]): string {
+  const folders = paths.map((path) => (statSync(path).isDirectory() ? path : dirname(path)));
+  let common = folders[0]!;
+  for (const folder of folders.slice(1)) {
+    while (folder !== common && !folder.startsWith(common + sep)) common = dirname(common);
+  }
+  return common;
+}
+
 /**
  * A QueueExecutor with `concur worker` processes on this machine, resolved once
  * every worker is taking jobs, each on its own
@@ -59,8 +74,11 @@ let clusterCount = 0;
 export async function startLocalQueueCluster(
   options: LocalQueueClusterOptions,
 ): Promise<LocalQueueCluster> {
-  const tasks = resolve(options.tasks);
-  const tasksRoot = statSync(tasks).isDirectory() ? tasks : dirname(tasks);
+  const tasks = (typeof options.tasks === 'string' ? [options.tasks] : options.tasks).map((t) =>
+    resolve(t),
+  );
+  const tasksRoot =
+    options.tasksRoot === undefined ? commonRoot(tasks) : resolve(options.tasksRoot);
   const queue = options.queue ?? `concur-local-${process.pid}-${clusterCount++}`;
   let redis: LocalRedis | undefined;
   const connection = options.connection ?? (redis = await startLocalRedis()).url;
@@ -71,8 +89,9 @@ export async function startLocalQueueCluster(
     connection,
     '--queue',
     queue,
-    '--tasks',
-    tasks,
+    ...tasks.flatMap((t) => ['--tasks', t]),
+    '--tasks-root',
+    tasksRoot,
   ];
   if (options.model !== undefined) args.push('--model', options.model);
   if (options.workers !== undefined) args.push('--workers', String(options.workers));

@@ -1,43 +1,22 @@
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type JobsOptions, Queue } from 'bullmq';
+import type { JobsOptions } from 'bullmq';
 import type { CallOptions, Future, Task } from 'concur';
 import { QueueBackendError } from 'concur';
-import {
-  BaseExecutor,
-  checkObject,
-  type Job,
-  JobMode,
-  JobState,
-  scanTaskModule,
-} from 'concur/backend';
-import { Redis } from 'ioredis';
+import { BaseExecutor, type Job, JobMode, JobState, scanTaskModule } from 'concur/backend';
 import { describeConnection } from './connection.ts';
-import { Heartbeat } from './heartbeat.ts';
-import {
-  abortChannel,
-  aliveKey,
-  closedKey,
-  encodeJobData,
-  jobName,
-  jobOptions,
-  type QueueJobData,
-  startChannel,
-} from './job-data.ts';
+import { ExecutorRedis } from './executor-redis.ts';
+import { encodeJobData, jobOptions, type QueueJobData } from './job-data.ts';
 import { completedOutcome, failedOutcome, type JobOutcome } from './job-outcome.ts';
 import {
   checkBackoff,
   checkRetries,
-  type QueueBackoff,
   type QueueExecutorOptions,
   type QueueRetryOptions,
   type ResolvedQueueOptions,
   resolveQueueOptions,
 } from './queue-options.ts';
-import { type ResultSink, ResultsListener } from './results-listener.ts';
-import { StartGate } from './start-gate.ts';
 import { moduleUrlsUnder } from './task-identity.ts';
-import { within } from './within.ts';
 
 /** Per-call options of QueueExecutor.submitWith: the usual ones plus retries and backoff. */
 export interface QueueCallOptions extends CallOptions, QueueRetryOptions {}
@@ -63,12 +42,6 @@ let executorCount = 0;
  */
 const CHUNK_TARGET_MS = 50;
 
-/** How long shutdown waits for job removals still on their way to Redis. */
-const CLOSE_GRACE_MS = 5000;
-
-/** How long a shut-down executor's closed key stays: longer than a job of it is likely to wait. */
-const CLOSED_KEY_TTL_S = 86_400;
-
 /**
  * Runs tasks on `concur worker` processes, on this machine or others, through a
  * BullMQ queue on Redis. Same interface as every other executor; delivery is at
@@ -79,81 +52,30 @@ export class QueueExecutor extends BaseExecutor {
   readonly kind = 'queue' as const;
   readonly batchesItems = true;
   readonly #options: ResolvedQueueOptions;
-  readonly #client: Redis;
-  readonly #queue: Queue;
-  readonly #listener: ResultsListener;
-  readonly #gate: StartGate;
-  readonly #heartbeat: Heartbeat;
-  /** Both the results listener and the start gate are connected: jobs are added only then. */
-  readonly #ready: Promise<void>;
+  readonly #redis: ExecutorRedis;
   readonly #entries = new Map<string, Entry>();
-  readonly #prefix: string;
+  /** This executor's id: unique across every executor that ever used this queue. */
+  readonly #from: string;
   #seq = 0;
   #queued = 0;
   #running = 0;
-  #liveWorkers = 0;
-  #workersAskedAt = Number.NEGATIVE_INFINITY;
-  #disconnected = false;
-  /** A job was sent to Redis at least once. */
-  #sentAny = false;
   #idleWaiters: (() => void)[] = [];
-  #pendingOps = new Set<Promise<unknown>>();
-  #nextCall: { attempts: number; backoff: QueueBackoff } | undefined;
   /** Redis was not reached within connectTimeoutMs: every task is refused with this. */
   #broken: QueueBackendError | undefined;
-  #connectTimer: NodeJS.Timeout | undefined;
-  #lastRedisError: Error | undefined;
 
   constructor(options: QueueExecutorOptions) {
     const resolved = resolveQueueOptions(options);
     super(resolved.maxQueue);
     this.#options = resolved;
-    // Ids must be unique across every executor that ever used this queue.
-    this.#prefix = `${process.pid.toString(36)}${Date.now().toString(36)}${(executorCount++).toString(36)}${Math.random().toString(36).slice(2, 6)}`;
-    this.#client = new Redis({
-      ...resolved.redis,
-      connectionName: `concur:executor:${resolved.queue}`,
-    });
-    this.#client.on('error', (error: Error) => {
-      // ioredis reconnects by itself; the error is kept for the connect timeout's message.
-      this.#lastRedisError = error;
-    });
-    this.#queue = new Queue(resolved.queue, { connection: this.#client, prefix: resolved.prefix });
-    this.#queue.on('error', () => {});
-    const sink: ResultSink = {
+    this.#from = `${process.pid.toString(36)}${Date.now().toString(36)}${(executorCount++).toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+    this.#redis = new ExecutorRedis(resolved, this.#from, {
       started: (id) => this.#started(id),
       completed: (id, value) => this.#completed(id, value),
       failed: (id, stacktrace, reason) => this.#failed(id, stacktrace, reason),
       lost: (id) => this.#lost(id),
-    };
-    this.#listener = new ResultsListener(
-      resolved.queue,
-      resolved.prefix,
-      resolved.redis,
-      this.#queue,
-      sink,
-      resolved.reconcileIntervalMs,
-    );
-    this.#gate = new StartGate(
-      resolved.redis,
-      startChannel(resolved.prefix, resolved.queue, this.#prefix),
-      this.#client,
-      (id) => this.#mayStart(id),
-    );
-    this.#heartbeat = new Heartbeat(
-      this.#client,
-      aliveKey(resolved.prefix, resolved.queue, this.#prefix),
-      resolved.heartbeatMs,
-    );
-    this.#ready = Promise.all([this.#listener.ready, this.#gate.ready]).then(() => {});
-    this.#connectTimer = setTimeout(() => this.#giveUp(), resolved.connectTimeoutMs);
-    this.#ready.then(
-      () => {
-        clearTimeout(this.#connectTimer);
-        this.#countWorkers();
-      },
-      () => clearTimeout(this.#connectTimer),
-    );
+      mayStart: (id) => this.#mayStart(id),
+      unreachable: (error) => this.#giveUp(error),
+    });
   }
 
   /** The queue name. */
@@ -169,9 +91,13 @@ export class QueueExecutor extends BaseExecutor {
     return CHUNK_TARGET_MS;
   }
 
+  protected override get extraCallOptionKeys(): readonly string[] {
+    return ['retries', 'backoff'];
+  }
+
   /** Resolves once the executor is connected to Redis and listening for results. */
   ready(): Promise<void> {
-    return this.#ready;
+    return this.#redis.ready;
   }
 
   /** `submit` with per-call options: signal, timeoutMs, and this executor's retries and backoff. */
@@ -180,17 +106,9 @@ export class QueueExecutor extends BaseExecutor {
     args: A,
     options: QueueCallOptions,
   ): Future<Awaited<R>> {
-    checkObject('options', options);
-    const { retries, backoff, ...rest } = options;
-    this.#nextCall = {
-      attempts: retries === undefined ? this.#options.attempts : checkRetries(retries) + 1,
-      backoff: backoff === undefined ? this.#options.backoff : checkBackoff(backoff),
-    };
-    try {
-      return super.submitWith(task, args, rest);
-    } finally {
-      this.#nextCall = undefined;
-    }
+    // Checked here so that a bad value throws at the call, as other options do.
+    if (typeof options === 'object' && options !== null) this.#retryOf(options);
+    return super.submitWith(task, args, options);
   }
 
   // ---- scheduler ----------------------------------------------------------------------
@@ -207,29 +125,11 @@ export class QueueExecutor extends BaseExecutor {
   protected get busyWorkers(): number {
     return this.#running;
   }
-  /**
-   * Worker connections BullMQ lists on the queue. stats() is synchronous, so this
-   * returns the last count and asks Redis for a fresh one at most once a second.
-   */
   protected get liveWorkers(): number {
-    if (performance.now() - this.#workersAskedAt > 1000) this.#countWorkers();
-    return this.#liveWorkers;
-  }
-
-  #countWorkers(): void {
-    if (this.#disconnected) return;
-    this.#workersAskedAt = performance.now();
-    this.#queue.getWorkersCount().then(
-      (count) => {
-        this.#liveWorkers = count;
-      },
-      () => {},
-    );
+    return this.#redis.liveWorkers();
   }
 
   protected enqueue(job: Job): void {
-    const call = this.#nextCall;
-    this.#nextCall = undefined;
     if (this.#broken !== undefined) {
       if (job.mode !== JobMode.Call) throw this.#broken;
       this.jobRejected(job, this.#broken);
@@ -241,7 +141,7 @@ export class QueueExecutor extends BaseExecutor {
         job,
         this.#options.codec,
         this.#options.tasksRoot,
-        this.#prefix,
+        this.#from,
         this.#options.heartbeatMs,
       );
     } catch (error) {
@@ -250,14 +150,11 @@ export class QueueExecutor extends BaseExecutor {
       this.jobRejected(job, error);
       return;
     }
+    // Error classes the task's module exports come back as themselves (see #failed).
     scanTaskModule(job.task.moduleUrl);
-    const id = `${this.#prefix}-${(++this.#seq).toString(36)}`;
-    const opts = jobOptions(
-      id,
-      call?.attempts ?? this.#options.attempts,
-      call?.backoff ?? this.#options.backoff,
-      this.#options,
-    );
+    const id = `${this.#from}-${(++this.#seq).toString(36)}`;
+    const { attempts, backoff } = this.#retryOf(job.callOptions as QueueCallOptions | undefined);
+    const opts = jobOptions(id, attempts, backoff, this.#options);
     const entry: Entry = { id, job, data, opts, added: false, dropped: false };
     job.owner = id;
     this.#entries.set(id, entry);
@@ -274,7 +171,7 @@ export class QueueExecutor extends BaseExecutor {
     const entry = this.#entries.get(job.owner as string);
     this.#release(job);
     this.jobRejected(job, reason);
-    if (entry !== undefined) this.#abort(entry);
+    if (entry !== undefined) this.#redis.abort(entry.id);
   }
 
   /** Removes (here and in Redis) and returns every job no worker has taken. */
@@ -290,100 +187,60 @@ export class QueueExecutor extends BaseExecutor {
 
   protected drained(): Promise<void> {
     if (this.#entries.size === 0) return Promise.resolve();
+    // An outage is waited out while the executor runs; shutting down, only for connectTimeoutMs.
+    this.#redis.giveUpIfUnreachable(this.#options.connectTimeoutMs, (error) => this.#giveUp(error));
     return new Promise((resolve) => this.#idleWaiters.push(resolve));
   }
 
-  protected async close(): Promise<void> {
-    // Removals of cancelled jobs get a bounded time to reach Redis; with Redis
-    // unreachable they would wait for ever, and shutdown must not.
-    const deadline = performance.now() + CLOSE_GRACE_MS;
-    while (this.#pendingOps.size > 0 && performance.now() < deadline) {
-      await within(Promise.allSettled([...this.#pendingOps]), deadline - performance.now());
-    }
-    // Workers holding one of this executor's jobs (cancelled while they took it) read
-    // this and drop the job at once instead of waiting for an answer that never comes.
-    clearTimeout(this.#connectTimer);
-    this.#heartbeat.stop();
-    if (this.#sentAny) {
-      const { prefix, queue } = this.#options;
-      await within(
-        this.#client
-          .multi()
-          .set(closedKey(prefix, queue, this.#prefix), '1', 'EX', CLOSED_KEY_TTL_S)
-          .del(aliveKey(prefix, queue, this.#prefix))
-          .exec(),
-        Math.max(0, deadline - performance.now()),
-      );
-    }
-    this.#disconnected = true;
-    this.#gate.close();
-    this.#client.disconnect();
-    await this.#listener.close();
-    await this.#queue.close().catch(() => {});
+  protected close(): Promise<void> {
+    return this.#redis.close();
   }
 
   // ---- internals ----------------------------------------------------------------------
 
-  #track(op: Promise<unknown>): void {
-    const settled = op.then(
-      () => {},
-      () => {},
-    );
-    this.#pendingOps.add(settled);
-    void settled.then(() => this.#pendingOps.delete(settled));
+  /** A call's attempts and backoff: its own options over the executor's. */
+  #retryOf(call: QueueRetryOptions | undefined) {
+    const { retries, backoff } = call ?? {};
+    return {
+      attempts: retries === undefined ? this.#options.attempts : checkRetries(retries) + 1,
+      backoff: backoff === undefined ? this.#options.backoff : checkBackoff(backoff),
+    };
   }
 
   #add(entry: Entry): void {
-    this.#listener.track(entry.id);
-    // Only adds actually sent are waited for at close: before the listener is
-    // ready (Redis unreachable) there is nothing in Redis to clean up.
-    const op = this.#ready.then(() => {
-      // Cancelled while Redis was not ready yet: nothing to add.
-      if (entry.dropped) return false;
-      this.#sentAny = true;
-      const adding = this.#queue.add(jobName(entry.data.task), entry.data, entry.opts);
-      this.#track(adding);
-      return adding.then(() => true);
-    });
-    op.then(
-      (sent) => {
-        if (!sent) return;
-        entry.added = true;
-        if (entry.dropped) {
-          this.#remove(entry);
-          return;
-        }
-        this.#listener.confirm(entry.id);
-      },
-      (error: unknown) => {
-        if (entry.dropped) return;
-        const cause = error instanceof Error ? error : new Error(String(error));
-        this.#settle(entry, {
-          ok: false,
-          error: new QueueBackendError(
-            `Redis at ${describeConnection(this.#options.redis)} refused job ${entry.id}: ${cause.message}`,
-            { cause },
-          ),
-        });
-      },
-    );
+    this.#redis.watch(entry.id);
+    // Cancelled while Redis was not ready yet: nothing to add.
+    this.#redis
+      .add(entry.id, entry.data, entry.opts, () => !entry.dropped)
+      .then(
+        (sent) => {
+          if (!sent) return;
+          entry.added = true;
+          if (entry.dropped) this.#remove(entry);
+        },
+        (error: unknown) => {
+          if (entry.dropped) return;
+          const cause = error instanceof Error ? error : new Error(String(error));
+          this.#settle(entry, {
+            ok: false,
+            error: new QueueBackendError(
+              `Redis at ${describeConnection(this.#options.redis)} refused job ${entry.id}: ${cause.message}`,
+              { cause },
+            ),
+          });
+        },
+      );
   }
 
   #remove(entry: Entry): void {
     if (!entry.added) return;
-    const removing = this.#queue.remove(entry.id).then((removed) => {
-      // 0: a worker holds the job. If it has not started, the start handshake refuses it;
-      // if it runs (it is being interrupted), the abort stops it.
-      if (removed === 0) this.#abort(entry);
-    });
-    this.#track(removing);
-  }
-
-  /** Asks every worker to abort this job, running or about to run. */
-  #abort(entry: Entry): void {
-    if (this.#disconnected) return;
-    this.#track(
-      this.#client.publish(abortChannel(this.#options.prefix, this.#options.queue), entry.id),
+    // false: a worker holds the job. If it has not started, the start handshake refuses it;
+    // if it runs (it is being interrupted), the abort stops it.
+    this.#redis.remove(entry.id).then(
+      (removed) => {
+        if (!removed) this.#redis.abort(entry.id);
+      },
+      () => {},
     );
   }
 
@@ -393,7 +250,7 @@ export class QueueExecutor extends BaseExecutor {
     const entry = id === undefined ? undefined : this.#entries.get(id);
     if (entry === undefined) return undefined;
     this.#entries.delete(entry.id);
-    this.#listener.forget(entry.id);
+    this.#redis.forget(entry.id);
     entry.dropped = true;
     if (job.state === JobState.Running) this.#running--;
     else this.#queued--;
@@ -402,19 +259,9 @@ export class QueueExecutor extends BaseExecutor {
   }
 
   /** Redis was not reached in time: settle every task so far, and refuse later ones. */
-  #giveUp(): void {
-    const last = this.#lastRedisError ?? this.#listener.lastError;
-    this.#broken = new QueueBackendError(
-      `Could not reach Redis at ${describeConnection(this.#options.redis)} within ` +
-        `${this.#options.connectTimeoutMs} ms${last === undefined ? '' : ` (last error: ${last.message})`}. ` +
-        'Start redis-server there, check the connection (host, port, password, TLS), or raise connectTimeoutMs',
-      last === undefined ? undefined : { cause: last },
-    );
-    // No job of this executor reached Redis, so no worker needs its sign of life.
-    this.#heartbeat.stop();
-    for (const entry of [...this.#entries.values()]) {
-      this.#settle(entry, { ok: false, error: this.#broken });
-    }
+  #giveUp(error: QueueBackendError): void {
+    this.#broken = error;
+    for (const entry of [...this.#entries.values()]) this.#settle(entry, { ok: false, error });
   }
 
   /** A worker asks whether it may run a job it took: yes while the executor still wants it. */

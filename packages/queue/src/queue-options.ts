@@ -34,7 +34,7 @@ export interface QueueExecutorOptions extends QueueRetryOptions {
   /** Queue name, shared with the workers (`concur worker --queue NAME`). */
   queue: string;
   /**
-   * The folder that corresponds to the workers' `--tasks` root: a task is named
+   * The folder that corresponds to the workers' `--tasks-root`: a task is named
    * by its module's path relative to it. By default the task module's own folder,
    * so a task in `tasks.ts` is `tasks.ts` and workers run with `--tasks tasks.js`.
    * @default the folder of each task's module

@@ -6,7 +6,9 @@ import { parseArgs } from 'node:util';
 import { connectionParts } from './connection.ts';
 import { BUILT_IN_CODECS, isJobCodec, type JobCodec } from './job-codec.ts';
 import type { LocalModel } from './local-executor.ts';
-import { runQueueWorker } from './remote-worker.ts';
+import { type QueueWorkerHandle, runQueueWorker } from './remote-worker.ts';
+import type { QueueWorkerOptions } from './worker-options.ts';
+import { markProcessAsWorker } from './worker-scope.ts';
 
 export const WORKER_USAGE = `Usage: concur worker --connection redis://HOST:6379 --queue NAME --tasks ./tasks.js [options]
 
@@ -14,7 +16,10 @@ Takes jobs from a concur queue and runs them on this machine's cores.
 
   --connection URL        redis://[user:password@]host:port[/db], or rediss:// for TLS
   --queue NAME            queue name, as given to QueueExecutor
-  --tasks PATH            task module or folder: the only code this worker runs
+  --tasks PATH            a task module, imported at start: only the tasks it exports run.
+                          Repeat it for more modules; a folder stands for its index module
+  --tasks-root DIR        folder job module paths are relative to: the executor's tasksRoot
+                          (default: the folder holding every --tasks module)
   --model MODEL           thread | process | async (default thread)
   --workers N             threads or processes (default: number of cores)
   --concurrency K         tasks at once per thread/process; for async, in all
@@ -31,131 +36,168 @@ Takes jobs from a concur queue and runs them on this machine's cores.
   --quiet                 no progress lines on stderr
 `;
 
+const FLAGS = {
+  connection: { type: 'string' },
+  queue: { type: 'string' },
+  tasks: { type: 'string', multiple: true },
+  'tasks-root': { type: 'string' },
+  model: { type: 'string' },
+  workers: { type: 'string' },
+  concurrency: { type: 'string' },
+  'password-env': { type: 'string' },
+  tls: { type: 'boolean' },
+  'tls-ca': { type: 'string' },
+  prefix: { type: 'string' },
+  codec: { type: 'string' },
+  'lock-ms': { type: 'string' },
+  'stalled-interval-ms': { type: 'string' },
+  'grace-ms': { type: 'string' },
+  quiet: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+type Flags = ReturnType<typeof parseArgs<{ options: typeof FLAGS; strict: true }>>['values'];
+
+/** A mistake on the command line: printed as one line, exit code 2. */
+class UsageError extends Error {}
+
 function int(name: string, text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
   const n = Number(text);
   if (!Number.isInteger(n))
-    throw new Error(`--${name} takes an integer, got ${JSON.stringify(text)}`);
+    throw new UsageError(`--${name} takes an integer, got ${JSON.stringify(text)}`);
   return n;
 }
 
-/** `concur worker ...`: runs until SIGTERM or SIGINT; returns the exit code. */
-export async function runWorkerCommand(argv: string[]): Promise<number> {
-  let values: Record<string, string | boolean | undefined>;
+function parse(argv: string[]): Flags {
+  let values: Flags;
   try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        connection: { type: 'string' },
-        queue: { type: 'string' },
-        tasks: { type: 'string' },
-        model: { type: 'string' },
-        workers: { type: 'string' },
-        concurrency: { type: 'string' },
-        'password-env': { type: 'string' },
-        tls: { type: 'boolean' },
-        'tls-ca': { type: 'string' },
-        prefix: { type: 'string' },
-        codec: { type: 'string' },
-        'lock-ms': { type: 'string' },
-        'stalled-interval-ms': { type: 'string' },
-        'grace-ms': { type: 'string' },
-        quiet: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
+    ({ values } = parseArgs({ args: argv, options: FLAGS, strict: true, allowPositionals: false }));
   } catch (error) {
-    process.stderr.write(`concur worker: ${(error as Error).message}\n\n${WORKER_USAGE}`);
-    return 2;
+    throw new UsageError((error as Error).message);
   }
-  if (values.help === true) {
-    process.stdout.write(WORKER_USAGE);
-    return 0;
-  }
-  const str = (k: string) => values[k] as string | undefined;
-  for (const required of ['connection', 'queue', 'tasks']) {
-    if (str(required) === undefined) {
-      process.stderr.write(`concur worker: --${required} is required\n\n${WORKER_USAGE}`);
-      return 2;
+  for (const required of ['connection', 'queue', 'tasks'] as const) {
+    if (values.help !== true && values[required] === undefined) {
+      throw new UsageError(`--${required} is required`);
     }
   }
-  let handle: Awaited<ReturnType<typeof runQueueWorker>>;
+  return values;
+}
+
+async function loadCodec(name: string | undefined): Promise<JobCodec | undefined> {
+  if (name === undefined) return undefined;
+  const builtIn = BUILT_IN_CODECS[name];
+  if (builtIn !== undefined) return builtIn;
+  const mod = (await import(pathToFileURL(resolve(name)).href)) as { default?: unknown };
+  if (!isJobCodec(mod.default))
+    throw new Error(`--codec ${name} has no JobCodec as its default export`);
+  return mod.default;
+}
+
+async function workerOptions(values: Flags): Promise<QueueWorkerOptions> {
+  const connection = connectionParts(values.connection!);
+  const password = process.env[values['password-env'] ?? 'CONCUR_REDIS_PASSWORD'];
+  if (password !== undefined && password !== '') connection.password = password;
+  const tlsCa = values['tls-ca'];
+  if (tlsCa !== undefined) connection.tls = { ca: readFileSync(tlsCa) };
+  else if (values.tls === true) connection.tls = true;
+  const options: QueueWorkerOptions = { connection, queue: values.queue!, tasks: values.tasks! };
+  if (values['tasks-root'] !== undefined) options.tasksRoot = values['tasks-root'];
+  if (values.model !== undefined) options.model = values.model as LocalModel;
+  const numeric = [
+    ['workers', 'workers'],
+    ['concurrency', 'concurrency'],
+    ['lock-ms', 'lockDurationMs'],
+    ['stalled-interval-ms', 'stalledIntervalMs'],
+    ['grace-ms', 'graceMs'],
+  ] as const;
+  for (const [flag, key] of numeric) {
+    const n = int(flag, values[flag]);
+    if (n !== undefined) options[key] = n;
+  }
+  if (values.prefix !== undefined) options.prefix = values.prefix;
+  const codec = await loadCodec(values.codec);
+  if (codec !== undefined) options.codec = codec;
+  if (values.quiet === true) options.log = () => {};
+  return options;
+}
+
+/**
+ * `concur worker ...`: runs until SIGTERM or SIGINT, then returns the exit code; a
+ * second signal exits the process at once (code 130). The caller should exit the
+ * process with the code: a Redis that never answered may still hold a socket open.
+ */
+export async function runWorkerCommand(argv: string[]): Promise<number> {
+  let handle: QueueWorkerHandle;
   try {
-    const connection = connectionParts(str('connection')!);
-    const password = process.env[str('password-env') ?? 'CONCUR_REDIS_PASSWORD'];
-    if (password !== undefined && password !== '') connection.password = password;
-    const tlsCa = str('tls-ca');
-    if (tlsCa !== undefined) connection.tls = { ca: readFileSync(tlsCa) };
-    else if (values.tls === true) connection.tls = true;
-    let codec: JobCodec | undefined;
-    const codecName = str('codec');
-    if (codecName !== undefined && BUILT_IN_CODECS[codecName] !== undefined) {
-      codec = BUILT_IN_CODECS[codecName];
-    } else if (codecName !== undefined) {
-      const mod = (await import(pathToFileURL(resolve(str('codec')!)).href)) as {
-        default?: unknown;
-      };
-      if (!isJobCodec(mod.default))
-        throw new Error(`--codec ${str('codec')} has no JobCodec as its default export`);
-      codec = mod.default;
+    const values = parse(argv);
+    if (values.help === true) {
+      process.stdout.write(WORKER_USAGE);
+      return 0;
     }
-    const options: Parameters<typeof runQueueWorker>[0] = {
-      connection,
-      queue: str('queue')!,
-      tasks: str('tasks')!,
-    };
-    if (str('model') !== undefined) options.model = str('model') as LocalModel;
-    const numeric = [
-      ['workers', 'workers'],
-      ['concurrency', 'concurrency'],
-      ['lock-ms', 'lockDurationMs'],
-      ['stalled-interval-ms', 'stalledIntervalMs'],
-      ['grace-ms', 'graceMs'],
-    ] as const;
-    for (const [flag, key] of numeric) {
-      const n = int(flag, str(flag));
-      if (n !== undefined) options[key] = n;
-    }
-    if (str('prefix') !== undefined) options.prefix = str('prefix')!;
-    if (codec !== undefined) options.codec = codec;
-    if (values.quiet === true) options.log = () => {};
+    const options = await workerOptions(values);
+    markProcessAsWorker();
     handle = await runQueueWorker(options);
   } catch (error) {
-    process.stderr.write(`concur worker: ${(error as Error).message}\n`);
+    const usage = error instanceof UsageError ? ' (see concur worker --help)' : '';
+    process.stderr.write(`concur worker: ${(error as Error).message}${usage}\n`);
     return 2;
   }
+  return serve(handle);
+}
+
+/** Waits for a signal (or a failed start), then closes the worker. */
+function serve(handle: QueueWorkerHandle): Promise<number> {
   return new Promise<number>((done) => {
     let stopping = false;
-    const stop = (signal: NodeJS.Signals) => {
+    const stop = (why: string, code: number) => {
       if (stopping) {
         // A second signal: leave now; running jobs stall and another worker takes them.
-        process.stderr.write(`concur worker: ${signal} again, exiting without waiting\n`);
-        done(130);
-        return;
+        process.stderr.write(`concur worker: ${why} again, exiting without waiting\n`);
+        process.exit(130);
       }
       stopping = true;
       handle.close().then(
-        () => done(0),
+        () => done(code),
         (error: Error) => {
           process.stderr.write(`concur worker: ${error.message}\n`);
           done(1);
         },
       );
     };
-    process.on('SIGTERM', stop);
-    process.on('SIGINT', stop);
+    process.on('SIGTERM', () => stop('SIGTERM', 0));
+    process.on('SIGINT', () => stop('SIGINT', 0));
+    watchNpmParent(() => stop('npm exited', 0));
     handle.ready.catch((error: Error) => {
       process.stderr.write(`concur worker: cannot start: ${error.message}\n`);
-      stopping = true;
-      void handle.close().finally(() => done(1));
+      stop('start failed', 1);
     });
   });
 }
 
-// Run as the bin: npm links it as node_modules/.bin/concur-worker, so compare real paths.
+/**
+ * Under `npx concur worker` (or an npm script) npm runs the worker through a shell,
+ * and a signal to npm need not reach it: npm exits and the worker lives on as an
+ * orphan. Started by npm, the worker stops as on SIGTERM once npm is gone.
+ */
+function watchNpmParent(stop: () => void): void {
+  if (process.env.npm_lifecycle_event === undefined && process.env.npm_command === undefined)
+    return;
+  const parent = process.ppid;
+  const timer = setInterval(() => {
+    if (process.ppid !== parent) {
+      clearInterval(timer);
+      stop();
+    }
+  }, PARENT_CHECK_MS);
+  timer.unref();
+}
+
+/** How often a worker started by npm checks that npm is still its parent. */
+const PARENT_CHECK_MS = 500;
+
 const entry = process.argv[1];
+// Run as the bin: npm links it as node_modules/.bin/concur-worker, so compare real paths.
 if (entry !== undefined && import.meta.url === pathToFileURL(realpathSync(entry)).href) {
   runWorkerCommand(process.argv.slice(2)).then((code) => process.exit(code));
 }

@@ -147,7 +147,7 @@ export abstract class BaseExecutor implements Executor, MapScheduler, Canceller 
   ): Future<Awaited<R>> {
     if (!Array.isArray(args)) throw invalid('args', "an array of the task's arguments", args);
     checkObject('options', options);
-    checkKnownKeys('submitWith()', options, CALL_OPTION_KEYS);
+    checkKnownKeys('submitWith()', options, [...CALL_OPTION_KEYS, ...this.extraCallOptionKeys]);
     return this.#submit(task, args, options, this.submitWith);
   }
 
@@ -237,6 +237,11 @@ export abstract class BaseExecutor implements Executor, MapScheduler, Canceller 
       knownLength,
       this.chunkTargetMs,
     );
+  }
+
+  /** submitWith() options of this executor beyond signal and timeoutMs; enqueue() reads them from job.callOptions. */
+  protected get extraCallOptionKeys(): readonly string[] {
+    return [];
   }
 
   /** Milliseconds of work an automatic map chunk should carry: enough to hide the cost of one message. */
@@ -360,6 +365,7 @@ export abstract class BaseExecutor implements Executor, MapScheduler, Canceller 
       );
     }
     const job = new Job(task, JobMode.Call, args, submitSink);
+    job.callOptions = options;
     const future = createFuture<Awaited<R>>(this, job);
     job.ref = future;
     if (this.#shouldRecordCallSite(task)) {

@@ -60,6 +60,8 @@ export class Job {
   callSite: { stack?: string } | undefined = undefined;
   /** Opaque per-sink state (a map run's chunk record, a future controller). */
   ref: unknown = undefined;
+  /** submitWith()'s options, for an executor that takes more than signal and timeoutMs. */
+  callOptions: object | undefined = undefined;
 
   constructor(
     readonly task: AnyTask,

@@ -9,7 +9,10 @@ export const summary = 'take jobs from a Redis queue (QueueExecutor) and run the
 
 export async function run(argv: string[]): Promise<number> {
   const { runWorkerCommand } = await loadQueuePackage('`concur worker`');
-  return runWorkerCommand(argv);
+  const code = await runWorkerCommand(argv);
+  // A stopped worker exits now, like the concur-worker bin: a Redis that never
+  // answered may leave a socket that would keep the process alive.
+  process.exit(code);
 }
 
 /** The command object for commands/index.ts. */

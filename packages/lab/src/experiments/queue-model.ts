@@ -1,7 +1,7 @@
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Executor } from 'concur';
+import { labModule } from '../support/child-node.ts';
 import { loadQueuePackage } from '../support/queue-package.ts';
 
 /** What to do when the queue model cannot run; said once, the same everywhere. */
@@ -29,8 +29,10 @@ export function queueSkippedLine(): string {
   );
 }
 
-// The worker runs only tasks under its --tasks root: the folder of the lab's task modules.
-const WORKLOADS = fileURLToPath(new URL('../workloads/', import.meta.url));
+// The worker imports these modules at start and runs only the tasks they export.
+const WORKLOADS = ['../workloads/search-task.ts', '../workloads/tiny-task.ts'].map((path) =>
+  labModule(import.meta.url, path),
+);
 
 export interface QueueModel {
   executor: Executor;
@@ -40,11 +42,14 @@ export interface QueueModel {
 /**
  * The `queue` model: a private redis-server and one `concur worker` process with
  * `workers` threads, the layout of one remote machine. The worker runs the tasks of
- * `tasks` (a module or folder): the lab's own workloads, or the user's task module.
+ * `tasks` (one module or several): the lab's own workloads, or the user's task module.
  * The queue module (and bullmq with it) is loaded only here, so the other models
  * never pay for it.
  */
-export async function startQueueModel(workers: number, tasks = WORKLOADS): Promise<QueueModel> {
+export async function startQueueModel(
+  workers: number,
+  tasks: string | readonly string[] = WORKLOADS,
+): Promise<QueueModel> {
   const { startLocalQueueCluster } = await loadQueuePackage('The queue model');
   const cluster = await startLocalQueueCluster({
     tasks,
