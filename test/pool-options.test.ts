@@ -150,7 +150,7 @@ for (const pool of POOLS) {
         ],
         [
           { idleTimeoutMs: -5 },
-          'Expected `idleTimeoutMs` to be a finite number from 0 and up, got `-5` (number)',
+          'Expected `idleTimeoutMs` to be a number from 0 to 2147483647 (about 24.8 days; leave it out for no timeout), got `-5` (number)',
         ],
         [
           { maxTasksPerWorker: 0 },

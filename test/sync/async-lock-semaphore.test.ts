@@ -122,7 +122,7 @@ describe('AsyncLock', () => {
     await assert.rejects(lock.acquire({ timeoutMs: -1 }), {
       name: 'InvalidArgumentError',
       message:
-        'Expected `timeoutMs` to be a number from 0 to 2147483647 (about 24.8 days; leave it out to wait without a timeout), got `-1` (number)',
+        'Expected `timeoutMs` to be a number from 0 to 2147483647 (about 24.8 days; leave it out for no timeout), got `-1` (number)',
     });
     await assert.rejects(lock.acquire({ timeout: 5 } as object), InvalidArgumentError);
     assert.throws(() => new AsyncSemaphore(-1), /Expected `value` to be an integer from 0 and up/);

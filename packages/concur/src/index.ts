@@ -8,6 +8,7 @@ export {
   ExecutorShutdownError,
   InvalidArgumentError,
   InvalidTaskError,
+  ProgramRerunError,
   QueueBackendError,
   QueueFullError,
   TaskNotFoundError,

@@ -44,6 +44,16 @@ export class InvalidTaskError extends ConcurError {
   static override readonly code = 'CONCUR_ERR_INVALID_TASK';
 }
 
+/**
+ * A pool was created in a worker while the worker imported the program's own file to find
+ * a task: the program is running again inside the worker, because its program part is not
+ * guarded by `if (!inWorker())`. The pool refuses tasks, so that workers do not start
+ * workers without end.
+ */
+export class ProgramRerunError extends ConcurError {
+  static override readonly code = 'CONCUR_ERR_PROGRAM_RERUN';
+}
+
 /** A worker could not import the task's module, or the module did not define the task. */
 export class TaskNotFoundError extends ConcurError {
   static override readonly code = 'CONCUR_ERR_TASK_NOT_FOUND';

@@ -41,13 +41,8 @@ export abstract class InProcessExecutor extends BaseExecutor {
    * async task's items run one after another inside a chunk, so with concurrency above
    * 1 they get a chunk each, to overlap.
    */
-  override autoChunkSize(
-    task: AnyTask,
-    chunksSoFar: number,
-    knownLength: number | undefined,
-  ): number {
-    if (this.#concurrency > 1 && this.#asyncTasks.has(task)) return 1;
-    return super.autoChunkSize(task, chunksSoFar, knownLength);
+  protected override oneItemPerChunk(task: AnyTask): boolean {
+    return this.#concurrency > 1 && this.#asyncTasks.has(task);
   }
 
   // Every task passes through the queue until the next macrotask; those that will take a free

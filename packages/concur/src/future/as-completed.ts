@@ -1,5 +1,5 @@
 import { type CancelledError, TimeoutError } from '../errors/errors.ts';
-import { checkNonNegative } from '../options/validate.ts';
+import { checkTimeoutMs } from '../options/validate.ts';
 import { type Future, onSettled } from './future.ts';
 
 /**
@@ -59,7 +59,7 @@ export function asCompleted<R>(
   options: AsCompletedOptions = {},
 ): SettledFutures<R> {
   const timeoutMs =
-    options.timeoutMs === undefined ? undefined : checkNonNegative('timeoutMs', options.timeoutMs);
+    options.timeoutMs === undefined ? undefined : checkTimeoutMs('timeoutMs', options.timeoutMs);
   const pending = new Set(futures);
   let remaining = pending.size;
   // Only settled futures go in: that is what makes them SettledFutures.

@@ -1,4 +1,4 @@
-import { checkNonNegative, checkOneOf } from '../options/validate.ts';
+import { checkOneOf, checkTimeoutMs } from '../options/validate.ts';
 import { type Future, onSettled } from './future.ts';
 
 export type ReturnWhen = 'FIRST_COMPLETED' | 'FIRST_EXCEPTION' | 'ALL_COMPLETED';
@@ -31,7 +31,7 @@ export function wait<R>(
     'ALL_COMPLETED',
   ]);
   const timeoutMs =
-    options.timeoutMs === undefined ? undefined : checkNonNegative('timeoutMs', options.timeoutMs);
+    options.timeoutMs === undefined ? undefined : checkTimeoutMs('timeoutMs', options.timeoutMs);
   const all = new Set(futures);
   const done = new Set<Future<R>>();
   const snapshot = (): WaitResult<R> => {

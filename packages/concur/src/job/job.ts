@@ -74,4 +74,11 @@ export class Job {
   get size(): number {
     return this.mode === JobMode.Call ? 1 : this.payload.length;
   }
+
+  /** Clears the call's timeout and abort listener: once it is done, nothing is left to stop. */
+  disarm(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    if (this.abortListener !== undefined)
+      this.signal!.removeEventListener('abort', this.abortListener);
+  }
 }

@@ -54,6 +54,21 @@ export function checkNonNegative(name: string, value: unknown): number {
   return value;
 }
 
+/** Node's timer limit: setTimeout turns anything longer into 1 ms (TimeoutOverflowWarning). */
+export const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
+/** A timeout in milliseconds, from 0 up to the longest timer Node has. */
+export function checkTimeoutMs(name: string, value: unknown): number {
+  if (typeof value !== 'number' || !(value >= 0 && value <= MAX_TIMEOUT_MS)) {
+    throw invalid(
+      name,
+      `a number from 0 to ${MAX_TIMEOUT_MS} (about 24.8 days; leave it out for no timeout)`,
+      value,
+    );
+  }
+  return value;
+}
+
 export function checkBoolean(name: string, value: unknown): boolean {
   if (typeof value !== 'boolean') throw invalid(name, 'a boolean', value);
   return value;

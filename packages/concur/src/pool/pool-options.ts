@@ -5,8 +5,8 @@ import {
   checkInteger,
   checkKnownKeys,
   checkLimit,
-  checkNonNegative,
   checkObject,
+  checkTimeoutMs,
   invalid,
 } from '../options/validate.ts';
 import { type AnyTask, checkTask, type Task } from '../task/task.ts';
@@ -90,7 +90,7 @@ export function resolvePoolOptions(
   const idleTimeoutMs =
     o.idleTimeoutMs === undefined || o.idleTimeoutMs === Number.POSITIVE_INFINITY
       ? Number.POSITIVE_INFINITY
-      : checkNonNegative('idleTimeoutMs', o.idleTimeoutMs);
+      : checkTimeoutMs('idleTimeoutMs', o.idleTimeoutMs);
   const initializer =
     o.initializer === undefined ? undefined : checkTask(o.initializer, '`initializer`');
   const initArgs = o.initArgs ?? [];

@@ -15,6 +15,7 @@ import {
   type WireTarget,
 } from '../runtime/wire.ts';
 import { isWired, needsWire, unwireSync, wire as wireValue } from '../runtime/wire-walk.ts';
+import { programEntry, warnProgramRerun } from '../task/program-rerun.ts';
 import { JobSender } from './job-sender.ts';
 import type { PoolCallbacks } from './pool-callbacks.ts';
 import type { ResolvedPoolOptions } from './pool-options.ts';
@@ -235,6 +236,7 @@ export class Pool {
     const init = this.#options.initializer;
     const setup: WorkerSetup = {
       concurrency: this.#options.concurrencyPerWorker,
+      entry: programEntry(),
       initializer:
         init === undefined
           ? undefined
@@ -278,6 +280,8 @@ export class Pool {
         (v) => slot.handle.send({ a: message.q, ok: true, v }),
         (error: unknown) => slot.handle.send({ a: message.q, ok: false, v: error }),
       );
+    } else if ('rerun' in message) {
+      warnProgramRerun(message.rerun);
     } else if ('fail' in message) {
       // The initializer threw: every worker would fail the same way, so fail the queue instead of respawning.
       slot.kill();

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { registerModuleErrorClasses } from '../errors/error-classes.ts';
 import { TaskNotFoundError } from '../errors/errors.ts';
+import { importWatched } from '../task/program-rerun.ts';
 import { type AnyTask, isTask } from '../task/task.ts';
 import { displayPath, notExportedError } from '../task/task-export.ts';
 import { resolveTsxApi } from './tsx-loader.ts';
@@ -74,7 +75,7 @@ function typeScriptAdvice(url: string, error: unknown): string {
 export async function loadTask(url: string, name: string): Promise<AnyTask> {
   let namespace: Record<string, unknown>;
   try {
-    namespace = await importModule(url);
+    namespace = await importWatched(url, () => importModule(url));
   } catch (error) {
     const where = url.startsWith('file:') ? fileURLToPath(url) : url;
     throw new TaskNotFoundError(

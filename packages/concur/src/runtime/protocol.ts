@@ -53,13 +53,25 @@ export interface RequestMessage {
   m: unknown;
 }
 
-export type FromWorker = ResultsMessage | ReadyMessage | StartFailedMessage | RequestMessage;
+/** Worker -> parent: the worker imported the parent's program file, which did not guard its program part. */
+export interface ProgramRerunMessage {
+  rerun: string;
+}
+
+export type FromWorker =
+  | ResultsMessage
+  | ReadyMessage
+  | StartFailedMessage
+  | RequestMessage
+  | ProgramRerunMessage;
 
 /** What a worker is told at start. */
 export interface WorkerSetup {
   concurrency: number;
   /** `args` is the list, or its wired form when it holds primitives (see wire-walk.ts). */
   initializer: { url: string; name: string; args: unknown } | undefined;
+  /** The file the parent program runs (see task/program-rerun.ts). */
+  entry?: string | undefined;
 }
 
 /** Fields per task definition in RunMessage.d: ref, moduleUrl, name. */

@@ -1,4 +1,4 @@
-import { checkKnownKeys, checkObject, checkSignal, invalid } from '../options/validate.ts';
+import { checkKnownKeys, checkObject, checkSignal, checkTimeoutMs } from '../options/validate.ts';
 
 /** Options of every wait (acquire, get, put, wait) at every level. */
 export interface SyncWaitOptions {
@@ -20,19 +20,6 @@ export interface ParsedWaitOptions {
 }
 
 const KNOWN = ['signal', 'timeoutMs'] as const;
-/** Node's timer limit: setTimeout turns anything longer into 1 ms (TimeoutOverflowWarning). */
-export const MAX_TIMEOUT_MS = 2 ** 31 - 1;
-
-function checkTimeout(value: unknown): number {
-  if (typeof value !== 'number' || !(value >= 0 && value <= MAX_TIMEOUT_MS)) {
-    throw invalid(
-      'timeoutMs',
-      `a number from 0 to ${MAX_TIMEOUT_MS} (about 24.8 days; leave it out to wait without a timeout)`,
-      value,
-    );
-  }
-  return value;
-}
 const NONE: ParsedWaitOptions = Object.freeze({ signal: undefined, timeoutMs: undefined });
 
 export function parseWaitOptions(options: SyncWaitOptions | undefined): ParsedWaitOptions {
@@ -40,6 +27,7 @@ export function parseWaitOptions(options: SyncWaitOptions | undefined): ParsedWa
   checkObject('options', options);
   checkKnownKeys('a wait', options, KNOWN);
   const signal = options.signal === undefined ? undefined : checkSignal('signal', options.signal);
-  const timeoutMs = options.timeoutMs === undefined ? undefined : checkTimeout(options.timeoutMs);
+  const timeoutMs =
+    options.timeoutMs === undefined ? undefined : checkTimeoutMs('timeoutMs', options.timeoutMs);
   return { signal, timeoutMs };
 }

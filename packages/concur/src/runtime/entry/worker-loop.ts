@@ -4,6 +4,7 @@ import { safeText } from '../../errors/thrown-value.ts';
 import { ChunkFailure, JobMode } from '../../job/job.ts';
 import { isThenable, runJob } from '../../job/run-job.ts';
 import { trimPeriod } from '../../options/validate.ts';
+import { watchParentEntry } from '../../task/program-rerun.ts';
 import type { AnyTask } from '../../task/task.ts';
 import { LazyTaskContext } from '../../task/task-context.ts';
 import { loadTask } from '../load-task.ts';
@@ -64,6 +65,7 @@ export class WorkerLoop implements WireHost {
     this.#toParent = { runtime: transport.runtime, toParent: true };
     this.#transport = transport;
     this.#concurrency = setup.concurrency;
+    watchParentEntry(setup.entry, (path) => transport.post({ rerun: path }));
   }
 
   /** Runs the initializer, then tells the parent it is ready (or why it could not start). */
