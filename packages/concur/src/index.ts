@@ -12,6 +12,7 @@ export {
   QueueFullError,
   TaskNotFoundError,
   TimeoutError,
+  TransferError,
   WorkerCrashedError,
 } from './errors/errors.ts';
 export {
@@ -76,3 +77,5 @@ export { registerErrorClass } from './task/register-error-class.ts';
 export type { Task, TaskArgs, TaskFunction, TaskResult } from './task/task.ts';
 export { isTask, task } from './task/task.ts';
 export type { TaskContext } from './task/task-context.ts';
+export type { TransferableValue } from './transfer/transfer.ts';
+export { transfer } from './transfer/transfer.ts';

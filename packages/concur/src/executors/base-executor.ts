@@ -28,6 +28,8 @@ import {
 } from '../options/validate.ts';
 import { type AnyTask, checkTask, type Task } from '../task/task.ts';
 import { checkExported } from '../task/task-export.ts';
+import { releaseTransfers, takeTransfers } from '../transfer/take-transfers.ts';
+import { marks } from '../transfer/transfer-marks.ts';
 import type {
   CallOptions,
   Executor,
@@ -215,6 +217,7 @@ export abstract class BaseExecutor implements Executor, MapScheduler, Canceller 
   scheduleChunk(task: AnyTask, mode: JobMode, items: unknown[], sink: JobSink): Job | undefined {
     this.#checkOpen();
     const job = new Job(task, mode, items, sink);
+    if (marks.pending > 0) job.transfer = takeTransfers(items);
     this.#submitted += job.size;
     this.enqueue(job);
     return job;
@@ -287,6 +290,7 @@ export abstract class BaseExecutor implements Executor, MapScheduler, Canceller 
     if (job.timer !== undefined) clearTimeout(job.timer);
     if (job.abortListener !== undefined)
       job.signal!.removeEventListener('abort', job.abortListener);
+    if (job.transfer !== undefined) releaseTransfers(job.transfer);
     return true;
   }
 
@@ -313,6 +317,7 @@ export abstract class BaseExecutor implements Executor, MapScheduler, Canceller 
     if (job.timer !== undefined) clearTimeout(job.timer);
     if (job.abortListener !== undefined)
       job.signal!.removeEventListener('abort', job.abortListener);
+    if (job.transfer !== undefined) releaseTransfers(job.transfer);
     if (job.sink === submitSink) cancelFuture(job.ref as Future<unknown>);
     else job.sink.rejected(job, new CancelledError('The task was cancelled before it started'));
   }
@@ -360,6 +365,7 @@ export abstract class BaseExecutor implements Executor, MapScheduler, Canceller 
       );
     }
     const job = new Job(task, JobMode.Call, args, submitSink);
+    if (marks.pending > 0) job.transfer = takeTransfers(args);
     const future = createFuture<Awaited<R>>(this, job);
     job.ref = future;
     if (this.#shouldRecordCallSite(task)) {
@@ -372,6 +378,7 @@ export abstract class BaseExecutor implements Executor, MapScheduler, Canceller 
       if (signal.aborted) {
         job.state = JobState.Done;
         this.#failed++;
+        if (job.transfer !== undefined) releaseTransfers(job.transfer);
         rejectFuture(
           future as Future<unknown>,
           new AbortError('The task was aborted before it was submitted', { cause: signal.reason }),
@@ -409,6 +416,7 @@ export abstract class BaseExecutor implements Executor, MapScheduler, Canceller 
     if (job.timer !== undefined) clearTimeout(job.timer);
     if (job.abortListener !== undefined)
       job.signal!.removeEventListener('abort', job.abortListener);
+    if (job.transfer !== undefined) releaseTransfers(job.transfer);
   }
 
   #stop(job: Job, reason: Error): void {

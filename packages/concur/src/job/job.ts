@@ -1,4 +1,5 @@
 import type { AnyTask } from '../task/task.ts';
+import type { Movable } from '../transfer/transfer-marks.ts';
 
 /** How a job's payload is applied to its task. */
 export const JobMode = Object.freeze({
@@ -60,6 +61,8 @@ export class Job {
   callSite: { stack?: string } | undefined = undefined;
   /** Opaque per-sink state (a map run's chunk record, a future controller). */
   ref: unknown = undefined;
+  /** What transfer() marked in the payload: moved, not copied, when sent to a worker thread. */
+  transfer: Movable[] | undefined = undefined;
 
   constructor(
     readonly task: AnyTask,

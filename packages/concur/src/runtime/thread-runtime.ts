@@ -1,4 +1,5 @@
 import { type ResourceLimits, Worker, type WorkerOptions } from 'node:worker_threads';
+import type { Movable } from '../transfer/transfer-marks.ts';
 import type { ToWorker, WorkerSetup } from './protocol.ts';
 import { entryUrl, type RuntimeAdapter, type WorkerEvents, type WorkerHandle } from './runtime.ts';
 import { killThreadChildren } from './thread-children.ts';
@@ -48,8 +49,8 @@ class ThreadHandle implements WorkerHandle {
     this.#worker.on('exit', (code) => events.exit(code, null));
   }
 
-  send(message: ToWorker): void {
-    this.#worker.postMessage(message);
+  send(message: ToWorker, transfer?: readonly Movable[]): void {
+    this.#worker.postMessage(message, transfer);
   }
 
   startedCount(): number {
