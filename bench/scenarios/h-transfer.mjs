@@ -78,7 +78,9 @@ export async function run({ config, log }) {
           times.push(performance.now() - start);
         }
         if (bytes.byteLength !== size || bytes[0] !== (trips + 1) % 256)
-          throw new Error(`${contender.name} returned ${bytes.byteLength} bytes, first ${bytes[0]}`);
+          throw new Error(
+            `${contender.name} returned ${bytes.byteLength} bytes, first ${bytes[0]}`,
+          );
         return median(times);
       } finally {
         await pool.destroy();
