@@ -14,6 +14,7 @@ export {
   TimeoutError,
   TransferError,
   WorkerCrashedError,
+  WorkerEntryNotFoundError,
 } from './errors/errors.ts';
 export {
   AbandonedMutexError,
