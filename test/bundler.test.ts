@@ -47,6 +47,8 @@ async function bundle(name: string, external: string[]): Promise<string> {
     platform: 'node',
     target: 'node20',
     external,
+    // Task names are function names, which esbuild may rename (square -> square2) without this.
+    keepNames: true,
     // The fixture imports `concur` as an app would; resolve it to the built package.
     nodePaths: [join(project, 'node_modules')],
     logLevel: 'silent',

@@ -23,6 +23,7 @@ export function checkEntry(entry: URL, runtime: RuntimeName, fromUrl: string): v
       `does not exist. concur is running from ${from}, which looks like a bundle that concur was inlined into. ` +
       'Workers start from files of the concur package: mark concur external when you bundle ' +
       "(esbuild: `--external:concur` or `external: ['concur']`) and install it next to the bundle. " +
-      'Task modules may stay in the bundle: guard its program with `if (!inWorker())`, since workers import it to find the tasks.',
+      'Task modules may stay in the bundle: workers import it and look among its exports, so its entry re-exports them, ' +
+      'guards its program with `if (!inWorker())`, and is bundled with keepNames (task names are function names).',
   );
 }
