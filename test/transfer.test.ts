@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { describe, it } from 'node:test';
 import { MessageChannel } from 'node:worker_threads';
 import {
+  ExecutorShutdownError,
   ProcessPoolExecutor,
   SequentialExecutor,
   ThreadPoolExecutor,
@@ -203,6 +204,16 @@ describe('transfer() errors', () => {
     await held;
     assert.equal((await again).sum, 32);
     assert.equal(bytes.byteLength, 0);
+  });
+
+  it('a call refused at submit lets its marks go: the next call without transfer() copies', async () => {
+    const closed = new ThreadPoolExecutor({ maxWorkers: 1 });
+    await closed.shutdown();
+    const bytes = filled(16, 1);
+    await assert.rejects(closed.submit(inspectBytes, transfer(bytes)), ExecutorShutdownError);
+    await using ex = new ThreadPoolExecutor({ maxWorkers: 1 });
+    assert.equal((await ex.submit(inspectBytes, bytes)).sum, 16);
+    assert.equal(bytes.byteLength, 16, 'moved by a call that never asked for it');
   });
 
   it('marks once: the same buffer twice in one call moves once', async () => {

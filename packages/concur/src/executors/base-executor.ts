@@ -28,7 +28,7 @@ import {
 } from '../options/validate.ts';
 import { type AnyTask, checkTask, type Task } from '../task/task.ts';
 import { checkExported } from '../task/task-export.ts';
-import { releaseTransfers, takeTransfers } from '../transfer/take-transfers.ts';
+import { dropTransfers, releaseTransfers, takeTransfers } from '../transfer/take-transfers.ts';
 import { marks } from '../transfer/transfer-marks.ts';
 import type {
   CallOptions,
@@ -81,6 +81,12 @@ function rejected<R>(error: Error): Future<R> {
   const future = createFuture<R>();
   rejectFuture(future as Future<unknown>, error);
   return future;
+}
+
+/** A call refused before it became a job: nothing moves, so its transfer() marks are let go. */
+function refused<R>(args: unknown[], error: Error): Future<R> {
+  if (marks.pending > 0) dropTransfers(args);
+  return rejected(error);
 }
 
 /**
@@ -345,7 +351,8 @@ export abstract class BaseExecutor implements Executor, MapScheduler, Canceller 
         timeoutMs = checkNonNegative('timeoutMs', options.timeoutMs);
     }
     if (this.#closed) {
-      return rejected(
+      return refused(
+        args,
         new ExecutorShutdownError(
           `This ${this.kind} executor has been shut down; create a new executor to run more tasks`,
         ),
@@ -355,10 +362,11 @@ export abstract class BaseExecutor implements Executor, MapScheduler, Canceller 
     if (exported instanceof Error) {
       this.#submitted++;
       this.#failed++;
-      return rejected(exported);
+      return refused(args, exported);
     }
     if (this.queuedCount >= this.#maxQueue && !this.hasFreeSlot) {
-      return rejected(
+      return refused(
+        args,
         new QueueFullError(
           `${this.queuedCount} tasks are already queued, the executor's \`maxQueue\`; wait for some to finish (await their futures) or raise \`maxQueue\``,
         ),
