@@ -17,6 +17,7 @@ import * as d from './scenarios/d-cpu.mjs';
 import * as e from './scenarios/e-startup.mjs';
 import * as f from './scenarios/f-io.mjs';
 import * as g from './scenarios/g-memory.mjs';
+import * as h from './scenarios/h-transfer.mjs';
 
 const argv = process.argv.slice(2);
 
@@ -38,7 +39,7 @@ const droppedEnv = ['NODE_EXTRA_CA_CERTS'].filter((name) => process.env[name] !=
 for (const name of droppedEnv) delete process.env[name];
 const config = makeConfig(argv);
 const only = flagValue(argv, '--only')?.split(',');
-const scenarios = [a, b, c, d, e, f, g].filter((s) => only === undefined || only.includes(s.id));
+const scenarios = [a, b, c, d, e, f, g, h].filter((s) => only === undefined || only.includes(s.id));
 const log = (line) => console.log(line);
 
 if (!adapters.some((adapter) => adapter.name === 'concur')) {

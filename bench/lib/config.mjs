@@ -20,6 +20,7 @@ export function makeConfig(argv) {
     cpu: { tasks: 16, taskMs: quick ? 10 : 60, size: 100_000, workers: [1, 2, 4] },
     io: { downloads: quick ? 200 : 1_000, latencyMs: 100, concurrency: 10 },
     memory: { workers: 4 },
+    transfer: { megabytes: 64, trips: quick ? 3 : 10 },
   };
 }
 

@@ -65,6 +65,7 @@ const SCENARIO_COLUMNS = {
     ['speedup4', '4 workers'],
   ],
   e: [['time', 'first result']],
+  h: [['time', 'round trip']],
   g: [
     ['rss', 'RSS'],
     ['pss', 'PSS'],

@@ -58,6 +58,13 @@ export function evaluateTargets(results) {
       add('e. first result vs best peer', runtime, `${fmt(r)}x ${peer}`, '≤ 1x', r <= 1);
     }
   }
+  const h = results.h?.thread?.time;
+  if (h?.medians.concur !== undefined) {
+    const faster = 1 / h.ratios.copy;
+    add('h. 64 MB moved vs copied', 'thread', `${fmt(faster)}x faster`, '≥ 20x', faster >= 20);
+    const r = h.ratios.piscina;
+    add('h. 64 MB moved vs Piscina.move', 'thread', `${fmt(r)}x piscina`, '≤ 1.1x', r <= 1.1);
+  }
   if (results.f?.unlimited) {
     const r = results.f.unlimited.ratios['Promise.all'];
     add('f. AsyncExecutor vs Promise.all', 'async', `${fmt(r)}x`, '≤ 1.1x', r <= 1.1);

@@ -13,7 +13,9 @@ export {
   QueueFullError,
   TaskNotFoundError,
   TimeoutError,
+  TransferError,
   WorkerCrashedError,
+  WorkerEntryNotFoundError,
 } from './errors/errors.ts';
 export {
   AbandonedMutexError,
@@ -77,3 +79,5 @@ export { registerErrorClass } from './task/register-error-class.ts';
 export type { Task, TaskArgs, TaskFunction, TaskResult } from './task/task.ts';
 export { isTask, task } from './task/task.ts';
 export type { TaskContext } from './task/task-context.ts';
+export type { TransferableValue } from './transfer/transfer.ts';
+export { transfer } from './transfer/transfer.ts';

@@ -64,6 +64,24 @@ export class DataCloneError extends ConcurError {
   static override readonly code = 'CONCUR_ERR_DATA_CLONE';
 }
 
+/**
+ * `transfer()` was given a value it cannot move: a SharedArrayBuffer (shared, never moved),
+ * a buffer already moved or detached, one an earlier call is about to move, or a value
+ * that is not an ArrayBuffer, typed array, DataView or MessagePort.
+ */
+export class TransferError extends ConcurError {
+  static override readonly code = 'CONCUR_ERR_TRANSFER';
+}
+
+/**
+ * A pool could not start a worker because concur's worker entry file is missing: most
+ * often concur was bundled into an app (esbuild, webpack, rollup), and its workers start
+ * from files of the concur package. Mark concur external when bundling.
+ */
+export class WorkerEntryNotFoundError extends ConcurError {
+  static override readonly code = 'CONCUR_ERR_WORKER_ENTRY';
+}
+
 /** An option or argument had the wrong type or range. */
 export class InvalidArgumentError extends ConcurError {
   static override readonly code = 'CONCUR_ERR_INVALID_ARG';

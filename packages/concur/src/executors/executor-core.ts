@@ -27,6 +27,8 @@ import {
 } from '../options/validate.ts';
 import { type AnyTask, checkTask } from '../task/task.ts';
 import { checkExported } from '../task/task-export.ts';
+import { dropTransfers, takeTransfers } from '../transfer/take-transfers.ts';
+import { marks } from '../transfer/transfer-marks.ts';
 import { appendCallSite, CallSitePolicy } from './call-site-policy.ts';
 import type { CallOptions, ExecutorKind, ExecutorStats, ShutdownOptions } from './executor.ts';
 import { TimingWindow } from './timing-window.ts';
@@ -112,6 +114,7 @@ export class ExecutorCore {
       scheduleChunk: (task, mode, items, sink) => {
         this.#checkOpen();
         const job = new Job(task, mode, items, sink);
+        if (marks.pending > 0) job.transfer = takeTransfers(items);
         this.#submitted += job.size;
         scheduler.enqueue(job);
         return job;
@@ -154,8 +157,13 @@ export class ExecutorCore {
         timeoutMs = checkTimeoutMs('timeoutMs', options.timeoutMs);
     }
     const refusal = this.#refusal(task);
-    if (refusal !== undefined) return rejected(refusal);
+    if (refusal !== undefined) {
+      // Refused before it became a job: nothing moves, so its transfer() marks are let go.
+      if (marks.pending > 0) dropTransfers(args);
+      return rejected(refusal);
+    }
     const job = new Job(task, JobMode.Call, args, submitSink);
+    if (marks.pending > 0) job.transfer = takeTransfers(args);
     job.callOptions = options;
     const future = createFuture<R>(this.#canceller, job);
     job.ref = future;
@@ -164,6 +172,7 @@ export class ExecutorCore {
     if (signal?.aborted) {
       job.state = JobState.Done;
       this.#failed++;
+      job.disarm();
       rejectFuture(
         future as Future<unknown>,
         new AbortError('The task was aborted before it was submitted', { cause: signal.reason }),

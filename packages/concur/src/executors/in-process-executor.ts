@@ -6,6 +6,8 @@ import { isEntryModule } from '../task/entry-module.ts';
 import type { AnyTask } from '../task/task.ts';
 import { LazyTaskContext } from '../task/task-context.ts';
 import { checkExported } from '../task/task-export.ts';
+import { dropTransfers, releaseTransfers } from '../transfer/take-transfers.ts';
+import { marks } from '../transfer/transfer-marks.ts';
 import { BaseExecutor } from './base-executor.ts';
 
 /** Longest stretch of back-to-back synchronous tasks before timers and I/O get a turn. */
@@ -115,6 +117,11 @@ export abstract class InProcessExecutor extends BaseExecutor {
 
   #run(job: Job): void {
     this.jobStarted(job);
+    // Nothing moves within one thread: the task gets the very values, and may mark them again.
+    if (job.transfer !== undefined) {
+      releaseTransfers(job.transfer);
+      job.transfer = undefined;
+    }
     this.#running++;
     const exported = checkExported(job.task);
     if (exported instanceof Error) {
@@ -155,6 +162,7 @@ export abstract class InProcessExecutor extends BaseExecutor {
   #settle(job: Job, ok: boolean, value: unknown): void {
     this.#running--;
     this.#contexts.delete(job);
+    if (ok && marks.pending > 0) dropTransfers(value);
     if (ok) this.jobFulfilled(job, value);
     else this.jobRejected(job, value);
     if (this.#queue.size > 0) this.#schedule();

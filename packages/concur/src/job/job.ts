@@ -1,4 +1,6 @@
 import type { AnyTask } from '../task/task.ts';
+import { releaseTransfers } from '../transfer/take-transfers.ts';
+import type { Movable } from '../transfer/transfer-marks.ts';
 
 /** How a job's payload is applied to its task. */
 export const JobMode = Object.freeze({
@@ -62,6 +64,8 @@ export class Job {
   ref: unknown = undefined;
   /** submitWith()'s options, for an executor that takes more than signal and timeoutMs. */
   callOptions: object | undefined = undefined;
+  /** What transfer() marked in the payload: moved, not copied, when sent to a worker thread. */
+  transfer: Movable[] | undefined = undefined;
 
   constructor(
     readonly task: AnyTask,
@@ -80,5 +84,6 @@ export class Job {
     if (this.timer !== undefined) clearTimeout(this.timer);
     if (this.abortListener !== undefined)
       this.signal!.removeEventListener('abort', this.abortListener);
+    if (this.transfer !== undefined) releaseTransfers(this.transfer);
   }
 }

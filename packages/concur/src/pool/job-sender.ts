@@ -7,6 +7,7 @@ import { forEachDef, jobRef, oneJob, pushJob } from '../runtime/protocol.ts';
 import type { RuntimeName, WireRoute } from '../runtime/wire.ts';
 import { needsWire, wire as wireValue } from '../runtime/wire-walk.ts';
 import type { AnyTask } from '../task/task.ts';
+import type { Movable } from '../transfer/transfer-marks.ts';
 import { describeCloneFailure } from './clone-check.ts';
 import type { PoolCallbacks } from './pool-callbacks.ts';
 import type { WorkerSlot } from './worker-slot.ts';
@@ -44,6 +45,7 @@ export class JobSender {
     const wire: unknown[] = [];
     let defs: unknown[] | undefined;
     const route: WireRoute = { runtime: this.#runtime, toParent: false };
+    let moved: Movable[] | undefined;
     const maxTasks = this.#maxTasks;
     while (slot.inflightCount + batch.length < window && slot.sent + batch.length < maxTasks) {
       const job = this.#queue.shift();
@@ -64,12 +66,13 @@ export class JobSender {
         defs ??= [];
         defs.push(ref, job.task.moduleUrl, job.task.taskName);
       }
+      if (job.transfer !== undefined) (moved ??= []).push(...job.transfer);
       batch.push(job);
       pushJob(wire, job.id, ref, job.mode, payload);
     }
     if (batch.length === 0) return false;
     try {
-      slot.handle.send(defs === undefined ? { j: wire } : { d: defs, j: wire });
+      slot.handle.send(defs === undefined ? { j: wire } : { d: defs, j: wire }, moved);
     } catch (error) {
       if (defs !== undefined) forEachDef(defs, (ref) => slot.unlearn(ref));
       this.#sendOneByOne(slot, batch, wire, error);
@@ -102,7 +105,7 @@ export class JobSender {
       const defs = slot.knows(ref) ? undefined : [ref, job.task.moduleUrl, job.task.taskName];
       const one = oneJob(wire, i);
       try {
-        slot.handle.send(defs === undefined ? { j: one } : { d: defs, j: one });
+        slot.handle.send(defs === undefined ? { j: one } : { d: defs, j: one }, job.transfer);
         slot.learn(ref);
         this.#track(slot, job);
       } catch (error) {

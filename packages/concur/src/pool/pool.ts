@@ -242,15 +242,22 @@ export class Pool {
           ? undefined
           : { url: init.moduleUrl, name: init.taskName, args: this.#initArgs },
     };
-    const slot = new WorkerSlot(
-      (self) =>
-        this.#runtime.spawn(setup, {
-          message: (message) => this.#onMessage(self, message),
-          error: (error) => self.noteError(error),
-          exit: (code, signal) => this.#onExit(self, code, signal),
-        }),
-      () => this.#onAbandon(),
-    );
+    let slot: WorkerSlot;
+    try {
+      slot = new WorkerSlot(
+        (self) =>
+          this.#runtime.spawn(setup, {
+            message: (message) => this.#onMessage(self, message),
+            error: (error) => self.noteError(error),
+            exit: (code, signal) => this.#onExit(self, code, signal),
+          }),
+        () => this.#onAbandon(),
+      );
+    } catch (error) {
+      // No worker can start (its entry file is missing): every queued call fails with why.
+      this.#failQueue(error as Error);
+      return;
+    }
     this.#slots.add(slot);
   }
 

@@ -13,7 +13,8 @@ function exitText({ exitCode, signal }: WorkerExit): string {
 /**
  * Splits a dead worker's unanswered jobs, in the order they were sent. Those it had
  * started (per its progress counter, which survives the death) fail with
- * WorkerCrashedError; the rest never began and go back to the front of the queue.
+ * WorkerCrashedError; the rest never began and go back to the front of the queue, except
+ * those that moved buffers to a thread (transfer()), which fail too: the buffers died with it.
  */
 export function sortOutUnanswered(
   slot: WorkerSlot,
@@ -26,16 +27,20 @@ export function sortOutUnanswered(
   const cause = slot.lastError;
   for (const job of jobs) {
     if (job.state === JobState.Done) continue;
-    if (slot.sendIndex(job) >= started) {
+    const neverStarted = slot.sendIndex(job) >= started;
+    // What a job moved to a thread went down with it: sending the job again would send detached buffers.
+    if (neverStarted && (job.transfer === undefined || exit.runtime !== 'thread')) {
       requeue.push(job);
       continue;
     }
     const how = slot.killReason
       ? `was stopped because another task on it was ${slot.killReason.name === 'TimeoutError' ? 'timed out' : 'aborted'}`
       : `exited (${exitText(exit)})`;
-    const message = `The ${exit.runtime} worker ${exit.workerId} running task \`${job.task.taskName}\` ${how}${
-      cause instanceof Error ? `: ${cause.message}` : ''
-    }`;
+    const why = cause instanceof Error ? `: ${cause.message}` : '';
+    const message = neverStarted
+      ? `The ${exit.runtime} worker ${exit.workerId} holding task \`${job.task.taskName}\` ${how} before starting it${why}. ` +
+        'The buffers transfer() moved to it were lost with it, so the task cannot be sent again: submit it again with new buffers'
+      : `The ${exit.runtime} worker ${exit.workerId} running task \`${job.task.taskName}\` ${how}${why}`;
     crashed.push([
       job,
       new WorkerCrashedError(message, exit, cause === undefined ? undefined : { cause }),

@@ -2,11 +2,13 @@ import type { ChildProcess, ForkOptions } from 'node:child_process';
 import { createRequire } from 'node:module';
 import type { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import { checkEntry } from './entry-check.ts';
 import { FrameKind, FrameReader, frame, PipeFd } from './pipe-frames.ts';
 import type { FromWorker, ToWorker, WorkerSetup } from './protocol.ts';
 import { entryUrl, type RuntimeAdapter, type WorkerEvents, type WorkerHandle } from './runtime.ts';
 
-const ENTRY = fileURLToPath(entryUrl(import.meta.url, 'process-entry'));
+const ENTRY_URL = entryUrl(import.meta.url, 'process-entry');
+const ENTRY = ENTRY_URL.protocol === 'file:' ? fileURLToPath(ENTRY_URL) : ENTRY_URL.href;
 
 // Loaded on the first fork: node:child_process brings node:net and streams with it, about
 // 7 ms of every import of concur (and of every worker thread's start) that never forks.
@@ -136,6 +138,7 @@ export class ProcessRuntime implements RuntimeAdapter {
   }
 
   spawn(setup: WorkerSetup, events: WorkerEvents): WorkerHandle {
+    checkEntry(ENTRY_URL, 'process', import.meta.url);
     return new ProcessHandle(setup, events, this.#options);
   }
 }

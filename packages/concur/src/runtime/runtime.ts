@@ -1,3 +1,4 @@
+import type { Movable } from '../transfer/transfer-marks.ts';
 import type { FromWorker, ToWorker, WorkerSetup } from './protocol.ts';
 import type { RuntimeName } from './wire.ts';
 
@@ -6,8 +7,11 @@ export interface WorkerHandle {
   readonly runtime: RuntimeName;
   /** Thread id or pid. */
   readonly id: number;
-  /** Sends a message; throws synchronously if it cannot be serialized. */
-  send(message: ToWorker): void;
+  /**
+   * Sends a message; throws synchronously if it cannot be serialized. A thread moves the
+   * `transfer` list's buffers and ports; a process copies them, as part of the message.
+   */
+  send(message: ToWorker, transfer?: readonly Movable[]): void;
   /** How many jobs the worker has started, as far as we know (exact once it has exited). */
   startedCount(): number;
   /** Asks the worker to finish and exit. */

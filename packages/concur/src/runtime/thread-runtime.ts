@@ -1,4 +1,6 @@
 import { type ResourceLimits, Worker, type WorkerOptions } from 'node:worker_threads';
+import type { Movable } from '../transfer/transfer-marks.ts';
+import { checkEntry } from './entry-check.ts';
 import type { ToWorker, WorkerSetup } from './protocol.ts';
 import { entryUrl, type RuntimeAdapter, type WorkerEvents, type WorkerHandle } from './runtime.ts';
 import { killThreadChildren } from './thread-children.ts';
@@ -48,8 +50,8 @@ class ThreadHandle implements WorkerHandle {
     this.#worker.on('exit', (code) => events.exit(code, null));
   }
 
-  send(message: ToWorker): void {
-    this.#worker.postMessage(message);
+  send(message: ToWorker, transfer?: readonly Movable[]): void {
+    this.#worker.postMessage(message, transfer);
   }
 
   startedCount(): number {
@@ -87,6 +89,7 @@ export class ThreadRuntime implements RuntimeAdapter {
   }
 
   spawn(setup: WorkerSetup, events: WorkerEvents): WorkerHandle {
+    checkEntry(ENTRY, 'thread', import.meta.url);
     return new ThreadHandle(setup, events, this.#options);
   }
 }

@@ -38,7 +38,7 @@ const poller = new IdlePoller(
 const loop = new WorkerLoop(
   {
     runtime: 'thread',
-    post: (message: FromWorker) => port.postMessage(message),
+    post: (message: FromWorker, transfer) => port.postMessage(message, transfer),
     markStarted: (count) => Atomics.store(data.progress, 0, count),
     idle: () => poller.poll(),
   },

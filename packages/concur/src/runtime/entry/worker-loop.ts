@@ -7,6 +7,8 @@ import { trimPeriod } from '../../options/validate.ts';
 import { watchParentEntry } from '../../task/program-rerun.ts';
 import type { AnyTask } from '../../task/task.ts';
 import { LazyTaskContext } from '../../task/task-context.ts';
+import { releaseTransfers, takeTransfers } from '../../transfer/take-transfers.ts';
+import { type Movable, marks } from '../../transfer/transfer-marks.ts';
 import { loadTask } from '../load-task.ts';
 import { packNumbers } from '../number-pack.ts';
 import { type FromWorker, ResultStatus, type ToWorker, type WorkerSetup } from '../protocol.ts';
@@ -16,8 +18,8 @@ import { isWired, needsWire, unwire, wire } from '../wire-walk.ts';
 /** How a worker entry talks to its parent; one implementation per runtime. */
 export interface WorkerTransport {
   readonly runtime: RuntimeName;
-  /** Sends a message; throws if it cannot be serialized. */
-  post(message: FromWorker): void;
+  /** Sends a message, moving `transfer` (threads) or copying it (processes); throws if it cannot be serialized. */
+  post(message: FromWorker, transfer?: readonly Movable[]): void;
   /** Records that `count` jobs have started, where the parent can read it even if we die next. */
   markStarted(count: number): void;
   /** Every job sent so far has been answered. */
@@ -50,6 +52,8 @@ export class WorkerLoop implements WireHost {
   #running = 0;
   #started = 0;
   #results: unknown[] = [];
+  /** What transfer() marked in the results not sent yet, by job id. */
+  #moves: Map<number, Movable[]> | undefined;
   #flushQueued = false;
   #waitingForLoad = false;
   #nextRequest = 1;
@@ -192,11 +196,15 @@ export class WorkerLoop implements WireHost {
     if (later !== undefined) {
       this.#running++;
       later.then(
-        (v) => this.#settleAsync(id, ...this.#packResult(mode, v), runMsSince(t0, first)),
+        (v) => {
+          if (marks.pending > 0) this.#takeMoves(id, v);
+          this.#settleAsync(id, ...this.#packResult(mode, v), runMsSince(t0, first));
+        },
         (error: unknown) =>
           this.#settleAsync(id, ResultStatus.Error, encodeFailure(error), runMsSince(t0, first)),
       );
     } else {
+      if (marks.pending > 0) this.#takeMoves(id, value);
       this.#push(id, ...this.#packResult(mode, value), runMsSince(t0, first));
     }
   }
@@ -244,6 +252,11 @@ export class WorkerLoop implements WireHost {
     if (this.idle) this.#transport.idle?.();
   }
 
+  #takeMoves(id: number, value: unknown): void {
+    const moved = takeTransfers(value);
+    if (moved !== undefined) (this.#moves ??= new Map()).set(id, moved);
+  }
+
   #push(id: number, status: number, value: unknown, runMs: number): void {
     this.#results.push(id, status, value, runMs);
   }
@@ -252,14 +265,19 @@ export class WorkerLoop implements WireHost {
     const results = this.#results;
     if (results.length === 0) return;
     this.#results = [];
+    const moves = this.#moves;
+    this.#moves = undefined;
     try {
-      this.#transport.post({ r: results });
+      this.#transport.post(
+        { r: results },
+        moves === undefined ? undefined : [...moves.values()].flat(),
+      );
     } catch {
       // One value could not be serialized: send results one by one and replace the bad ones.
       for (let i = 0; i < results.length; i += 4) {
         const one = results.slice(i, i + 4);
         try {
-          this.#transport.post({ r: one });
+          this.#transport.post({ r: one }, moves?.get(one[0] as number));
         } catch (error) {
           this.#transport.post({
             r: [one[0], ResultStatus.Error, this.#unsendable(one, error), one[3]],
@@ -267,6 +285,7 @@ export class WorkerLoop implements WireHost {
         }
       }
     }
+    if (moves !== undefined) for (const moved of moves.values()) releaseTransfers(moved);
   }
 
   /** What to send instead of a result the transport refused. */
