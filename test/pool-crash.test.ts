@@ -4,6 +4,7 @@ import { describe, it } from 'node:test';
 import { TaskNotFoundError, WorkerCrashedError } from '../packages/concur/src/index.ts';
 import { unreachable } from './fixtures/broken-at-import.ts';
 import { exhaustMemory, exitInTask, throwInTimer } from './fixtures/crash-tasks.ts';
+import { unloadable } from './fixtures/exits-at-import.ts';
 import { add, gate, whoAmI } from './fixtures/suite-tasks.ts';
 import { Scratch } from './shared/gates.ts';
 import { POOLS, runMany, workerIdFrom } from './shared/pools.ts';
@@ -23,6 +24,21 @@ function assertCrash(error: unknown, runtime: string, workerId: number): WorkerC
 
 for (const pool of POOLS) {
   describe(`${pool.name} pool crashes`, () => {
+    it('a task module that exits the worker at import fails its task once, instead of killing worker after worker', async () => {
+      const ex = pool.create({ maxWorkers: 2 });
+      const error = await ex.submit(unloadable).catch((e) => e);
+      assert.ok(
+        error instanceof WorkerCrashedError,
+        `expected WorkerCrashedError, got ${String(error)}`,
+      );
+      assert.equal(error.exitCode, 7);
+      assert.match(error.message, /unloadable/);
+      // The pool is still usable, and only the workers that really ran were started.
+      assert.equal(await ex.submit(add, 2, 3), 5);
+      assert.ok(ex.stats().liveWorkers <= 2);
+      await ex.shutdown();
+    });
+
     it('process.exit() in a task fails that task with WorkerCrashedError and exit code; the pool recovers', async () => {
       using scratch = new Scratch();
       const ex = pool.create({ maxWorkers: 2 });

@@ -135,6 +135,10 @@ export class WorkerLoop implements WireHost {
         // Keep arrival order: wait for this job's module before starting anything after it.
         if (!this.#waitingForLoad && slot !== undefined) {
           this.#waitingForLoad = true;
+          // Importing the module is this job's first step: if the import kills the worker
+          // (a module that calls process.exit), the job fails with the crash instead of
+          // going back to the queue and killing every new worker in turn.
+          this.#transport.markStarted(this.#started + 1);
           (slot as Promise<Loaded>).then(() => {
             this.#waitingForLoad = false;
             this.#pump();
