@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { runCli } from './run-cli.ts';
 
 const COMMANDS = ['profile', 'structures', 'cpu', 'io', 'compare'];
@@ -75,6 +77,18 @@ describe('concur CLI', { concurrency: 4 }, () => {
     assert.match(result.stderr, /unknown command 'benchmark'/);
   });
 
+  it("is linked by the README's `npm ci`, so `npx concur` runs from a fresh clone", () => {
+    // npm links bins before the root's `prepare` builds dist/: a bin pointing into dist/
+    // was skipped on a fresh clone, and `npx concur` found no executable.
+    for (const bin of ['concur', 'concur-lab', 'concur-worker']) {
+      const path = fileURLToPath(new URL(`../../node_modules/.bin/${bin}`, import.meta.url));
+      assert.ok(existsSync(path), `${path} is missing: npm did not link the bin`);
+      const help = spawnSync(path, ['--help'], { encoding: 'utf8' });
+      assert.equal(help.status, 0, `${bin} --help: ${help.stderr}`);
+      assert.match(help.stdout, /Usage: concur/);
+    }
+  });
+
   it('is the package bin, built with a shebang', () => {
     const pkg = JSON.parse(
       readFileSync(new URL('../../packages/lab/package.json', import.meta.url), 'utf8'),
@@ -82,8 +96,8 @@ describe('concur CLI', { concurrency: 4 }, () => {
       bin: Record<string, string>;
       scripts: Record<string, string>;
     };
-    assert.equal(pkg.bin.concur, './dist/cli.js');
-    const built = new URL('../../packages/lab/dist/cli.js', import.meta.url);
+    assert.equal(pkg.bin.concur, './bin/concur.js');
+    const built = new URL('../../packages/lab/bin/concur.js', import.meta.url);
     assert.ok(existsSync(built), 'run `npm run build` first (npm test does)');
     assert.match(readFileSync(built, 'utf8'), /^#!\/usr\/bin\/env node\n/);
     // npx runs the bin directly: after a rebuild it must still be executable.
