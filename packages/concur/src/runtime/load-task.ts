@@ -45,7 +45,7 @@ async function importModule(url: string): Promise<Record<string, unknown>> {
   try {
     return (await import(url)) as Record<string, unknown>;
   } catch (error) {
-    const code = (error as { code?: string }).code;
+    const code = (error as { code?: string } | null | undefined)?.code;
     if (
       code !== undefined &&
       TSX_FIXES.has(code) &&
