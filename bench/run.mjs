@@ -7,6 +7,7 @@ import { loadavg } from 'node:os';
 import { adapters } from './adapters/index.mjs';
 import { stuckDestroys } from './adapters/poolifier.mjs';
 import { flagValue, makeConfig } from './lib/config.mjs';
+import { probeHost } from './lib/host.mjs';
 import { writeIntoReadme } from './lib/readme.mjs';
 import { machine, markdown } from './lib/report.mjs';
 import { evaluateTargets } from './lib/targets.mjs';
@@ -18,6 +19,7 @@ import * as e from './scenarios/e-startup.mjs';
 import * as f from './scenarios/f-io.mjs';
 import * as g from './scenarios/g-memory.mjs';
 import * as h from './scenarios/h-transfer.mjs';
+import * as i from './scenarios/i-object-map.mjs';
 
 const argv = process.argv.slice(2);
 
@@ -39,7 +41,9 @@ const droppedEnv = ['NODE_EXTRA_CA_CERTS'].filter((name) => process.env[name] !=
 for (const name of droppedEnv) delete process.env[name];
 const config = makeConfig(argv);
 const only = flagValue(argv, '--only')?.split(',');
-const scenarios = [a, b, c, d, e, f, g, h].filter((s) => only === undefined || only.includes(s.id));
+const scenarios = [a, b, c, d, e, f, g, h, i].filter(
+  (s) => only === undefined || only.includes(s.id),
+);
 const log = (line) => console.log(line);
 
 if (!adapters.some((adapter) => adapter.name === 'concur')) {
@@ -49,6 +53,8 @@ if (!adapters.some((adapter) => adapter.name === 'concur')) {
 const began = performance.now();
 // Other programs on the machine skew every figure; the load average says how much.
 const loadBefore = loadavg()[0];
+log('probing the host: the cost of waking a sleeping thread and a sleeping child process');
+const host = await probeHost();
 const date = new Date().toISOString();
 const results = {};
 const titles = {};
@@ -58,12 +64,10 @@ for (const scenario of scenarios) {
 }
 const seconds = (performance.now() - began) / 1000;
 const targets = evaluateTargets(results);
-const notes = {
-  poolifierStuckDestroys: stuckDestroys.count,
-  loadAverage: { before: loadBefore, after: loadavg()[0] },
-  droppedEnv,
-};
-const report = { date, machine: machine(), config, seconds, targets, notes, titles, results };
+const loadAverage = { before: loadBefore, after: loadavg()[0] };
+host.loadAverage = loadAverage;
+const notes = { poolifierStuckDestroys: stuckDestroys.count, loadAverage, droppedEnv };
+const report = { date, host, machine: machine(), config, seconds, targets, notes, titles, results };
 const table = markdown(report);
 
 const dir = new URL('./results/', import.meta.url);

@@ -1,7 +1,7 @@
 import * as concur from '../../packages/concur/dist/index.js';
-import { inc, search } from '../workers/concur-tasks.mjs';
+import { inc, score, search } from '../workers/concur-tasks.mjs';
 
-const tasks = { inc, search };
+const tasks = { inc, score, search };
 
 export const name = 'concur';
 export const runtimes = ['thread', 'process'];

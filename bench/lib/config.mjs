@@ -21,6 +21,7 @@ export function makeConfig(argv) {
     io: { downloads: quick ? 200 : 1_000, latencyMs: 100, concurrency: 10 },
     memory: { workers: 4 },
     transfer: { megabytes: 64, trips: quick ? 3 : 10 },
+    objectMap: { items: quick ? 2_000 : 10_000 },
   };
 }
 

@@ -1,4 +1,5 @@
 import os from 'node:os';
+import { hostLine } from './host.mjs';
 
 /** Machine facts for the results header. */
 export function machine() {
@@ -66,14 +67,25 @@ const SCENARIO_COLUMNS = {
   ],
   e: [['time', 'first result']],
   h: [['time', 'round trip']],
+  i: [['time', 'object map']],
   g: [
     ['rss', 'RSS'],
     ['pss', 'PSS'],
   ],
 };
 
-export function markdown({ date, machine: m, config, results, titles, targets, seconds, notes }) {
-  const out = [];
+export function markdown({
+  date,
+  host,
+  machine: m,
+  config,
+  results,
+  titles,
+  targets,
+  seconds,
+  notes,
+}) {
+  const out = [hostLine(host, notes?.loadAverage), ''];
   out.push(
     `Measured ${date} by \`npm run bench\` on ${m.cpu}, ${m.memory}, ${m.platform}, Node ${m.node}; ` +
       `pool size ${config.poolSize}, ${config.rounds} rounds with contenders interleaved ` +
@@ -82,10 +94,8 @@ export function markdown({ date, machine: m, config, results, titles, targets, s
   );
   const remarks = [];
   if (notes?.loadAverage !== undefined) {
-    const { before, after } = notes.loadAverage;
     remarks.push(
-      `1-minute load average ${before.toFixed(1)} at the start and ${after.toFixed(1)} at the end ` +
-        `on ${m.cpu.split(' x ').pop()} cores: above that, other programs competed for the CPU and every figure is noisier.`,
+      `A load average above the ${m.cpu.split(' x ').pop()} cores means other programs competed for the CPU and every figure is noisier.`,
     );
   }
   if (notes?.poolifierStuckDestroys > 0) {
@@ -141,6 +151,12 @@ export function markdown({ date, machine: m, config, results, titles, targets, s
       out.push(
         '',
         `concur and raw map all ${config.map.items.toLocaleString('en-US')} items; peers send each item as a task over ${config.map.peerItems.toLocaleString('en-US')} items, time scaled.`,
+      );
+    }
+    if (id === 'i') {
+      out.push(
+        '',
+        `${config.objectMap.items.toLocaleString('en-US')} customer records of about 1 KB as JSON (bench/lib/records.mjs) mapped to a summary object; concur and raw map them, peers send each record as its own task.`,
       );
     }
     if (id === 'd') {

@@ -44,6 +44,20 @@ export function evaluateTargets(results) {
     }
   }
   for (const runtime of runtimes) {
+    const m = results.i?.[runtime]?.time;
+    if (m?.medians.concur !== undefined) {
+      const peer = best(m, PEERS);
+      const faster = 1 / m.ratios[peer];
+      add(
+        'i. object map vs best peer task by task',
+        runtime,
+        `${fmt(faster)}x faster than ${peer}`,
+        '≥ 10x',
+        faster >= 10,
+      );
+    }
+  }
+  for (const runtime of runtimes) {
     const m = results.d?.[runtime]?.speedup2;
     if (m?.medians.concur !== undefined) {
       const s = m.medians.concur;

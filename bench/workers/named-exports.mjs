@@ -1,2 +1,2 @@
 // Worker module for piscina and tinypool, which call an export by name.
-export { inc as default, inc, search } from './tasks.mjs';
+export { inc as default, inc, score, search } from './tasks.mjs';

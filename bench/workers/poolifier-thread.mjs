@@ -1,4 +1,4 @@
 import { ThreadWorker } from 'poolifier';
-import { inc, search } from './tasks.mjs';
+import { inc, score, search } from './tasks.mjs';
 
-export default new ThreadWorker({ inc, search });
+export default new ThreadWorker({ inc, score, search });

@@ -1,4 +1,4 @@
 import workerpool from 'workerpool';
-import { inc, search } from './tasks.mjs';
+import { inc, score, search } from './tasks.mjs';
 
-workerpool.worker({ inc, search });
+workerpool.worker({ inc, score, search });
