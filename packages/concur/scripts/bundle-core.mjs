@@ -4,9 +4,11 @@
 // JavaScript goes into one file, dist/core.js, and every core module tsc wrote becomes a
 // stub that re-exports its names from it. That keeps exactly one copy of each class
 // (Future's #private fields, the task registry) whichever path imports it: the two entry
-// points (`concur`, `concur/backend`) and the worker entries, which are left as tsc wrote
-// them and locate one another through import.meta.url. Declarations (.d.ts) stay as tsc
-// wrote them.
+// points (`concur`, `concur/backend`) and the worker entries. The worker entries are
+// two-line launchers (runtime/entry/thread-entry.js, process-entry.js) whose import is
+// pointed straight at core.js, so a worker loads its launcher and core.js and nothing
+// else; a task module that imports `concur` adds the one-line index.js stub, which
+// re-exports from the same core.js instance. Declarations (.d.ts) stay as tsc wrote them.
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -76,6 +78,20 @@ for (const file of modules) {
       ? `import ${JSON.stringify(spec(file, CORE))};\n`
       : `export { ${names.join(', ')} } from ${JSON.stringify(spec(file, CORE))};\n`;
   writeFileSync(file, stub);
+}
+// The launchers import a worker's main function from a core module; point that import
+// straight at core.js, so that no stub is loaded on a worker's start.
+for (const file of ENTRIES) {
+  const text = readFileSync(file, 'utf8');
+  const direct = text.replace(/from '(\.\.?\/[^']+\.js)'/g, (_, path) => {
+    const owner = join(dirname(file), path);
+    if (!exportsOf.has(owner))
+      throw new Error(`bundle-core: ${file} imports ${path}, not a core module`);
+    return `from ${JSON.stringify(spec(file, CORE))}`;
+  });
+  if (direct === text)
+    throw new Error(`bundle-core: ${file} has no core import to point at core.js`);
+  writeFileSync(file, direct);
 }
 const size = readFileSync(CORE).length;
 console.log(

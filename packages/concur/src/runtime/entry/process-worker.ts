@@ -1,0 +1,141 @@
+import { readSync, writeSync } from 'node:fs';
+import { Socket } from 'node:net';
+import { deserialize, serialize } from 'node:v8';
+import { encodeError } from '../../errors/error-codec.ts';
+import { safeText } from '../../errors/thrown-value.ts';
+import { FrameKind, type FrameKindValue, FrameReader, frame, PipeFd } from '../pipe-frames.ts';
+import type { FromWorker, ToWorker, WorkerSetup } from '../protocol.ts';
+import { IdlePoller } from './idle-poller.ts';
+import { watchParent } from './parent-watchdog.ts';
+import { WorkerLoop } from './worker-loop.ts';
+
+/** Our ends of the two pipes the parent opened. */
+const FROM_PARENT = PipeFd.ToChild;
+const TO_PARENT = PipeFd.FromChild;
+
+/**
+ * The worker side of a child process: reads frames from the parent's pipe until told to
+ * exit. A function rather than a script so that the build can put it into dist/core.js,
+ * the one file a worker loads (see scripts/bundle-core.mjs); process-entry.ts calls it.
+ */
+export async function runProcessWorker(): Promise<void> {
+  (globalThis as { __concurWorker?: string }).__concurWorker = 'process';
+
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+
+  /** Writes all of `bytes`; the parent reads on its event loop, so a full pipe drains soon. */
+  function writeAll(bytes: Uint8Array): void {
+    let at = 0;
+    while (at < bytes.length) {
+      try {
+        at += writeSync(TO_PARENT, bytes, at);
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        // The parent is gone: nobody can use what we would write.
+        if (code === 'EPIPE') process.exit(0);
+        if (code !== 'EAGAIN') throw error;
+        Atomics.wait(pause, 0, 0, 1);
+      }
+    }
+  }
+
+  function writeFrame(kind: FrameKindValue, body: Uint8Array): void {
+    for (const part of frame(kind, body)) writeAll(part);
+  }
+
+  // Report an uncaught error before dying, so the parent can give it as the cause of the crash.
+  process.on('uncaughtException', (error: unknown) => {
+    const encoded = encodeError(error);
+    const record =
+      encoded.__concurError === 1
+        ? { name: encoded.name, message: encoded.message, stack: encoded.stack }
+        : { name: 'Error', message: safeText(encoded.thrown) };
+    try {
+      writeFrame(FrameKind.Fatal, Buffer.from(JSON.stringify(record)));
+    } catch {
+      // The parent is gone; nobody to tell.
+    }
+    try {
+      console.error(error);
+    } catch {
+      console.error(record.message);
+    }
+    process.exit(1);
+  });
+
+  // The parent is gone (it exited, or closed the channel): nothing can use our results.
+  process.on('disconnect', () => process.exit(0));
+
+  const started = Buffer.alloc(4);
+  let loop: WorkerLoop | undefined;
+  let pollWhenDone = false;
+
+  function onMessage(message: ToWorker | { setup: WorkerSetup; parent: number }): void {
+    if ('setup' in message) {
+      // A task busy on this thread would keep us from seeing the parent die: a second thread watches.
+      watchParent(message.parent);
+      loop = new WorkerLoop(
+        {
+          runtime: 'process',
+          post: (m: FromWorker) => writeFrame(FrameKind.Message, serialize(m)),
+          // A synchronous write: it reaches the pipe even if the next instruction kills us.
+          markStarted: (count) => {
+            started.writeInt32LE(count, 0);
+            writeFrame(FrameKind.Started, started);
+          },
+          idle: pollWhileIdle,
+        },
+        message.setup,
+      );
+      void loop.start(message.setup);
+      return;
+    }
+    // The pool only stops a worker with nothing in flight.
+    if ('x' in message) process.exit(0);
+    loop?.onMessage(message);
+  }
+
+  const reader = new FrameReader((kind, body) => {
+    if (kind === FrameKind.Message) onMessage(deserialize(body) as ToWorker);
+  });
+
+  /** Where the next synchronous read lands; handed to the reader whole, then replaced. */
+  let spare = Buffer.allocUnsafe(64 * 1024);
+
+  const poller = new IdlePoller(
+    () => {
+      let n: number;
+      try {
+        n = readSync(FROM_PARENT, spare);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'EAGAIN') return false;
+        throw error;
+      }
+      if (n === 0) process.exit(0);
+      const read = spare.subarray(0, n);
+      spare = Buffer.allocUnsafe(spare.length);
+      reader.push(read);
+      return true;
+    },
+    () => loop?.idle === true,
+  );
+
+  function pollWhileIdle(): void {
+    // Called while a frame is being handled: poll once the frames already read are done.
+    if (reader.busy) {
+      pollWhenDone = true;
+      return;
+    }
+    poller.poll();
+  }
+
+  const input = new Socket({ fd: FROM_PARENT, readable: true, writable: false });
+  input.on('data', (chunk: Buffer) => {
+    reader.push(chunk);
+    if (pollWhenDone) {
+      pollWhenDone = false;
+      poller.poll();
+    }
+  });
+  input.on('end', () => process.exit(0));
+}
