@@ -8,6 +8,7 @@ import {
   ThreadMutex,
   ThreadPoolExecutor,
 } from '../../packages/concur/src/index.ts';
+import { echo } from '../fixtures/suite-tasks.ts';
 import {
   bumpInBox,
   keepInitEvent,
@@ -125,5 +126,15 @@ describe('primitives travel wherever a value can', () => {
         return true;
       },
     );
+  });
+
+  it('the search for primitives reads no key: a Map keyed by a null-prototype object goes and comes back', async () => {
+    // String(key) throws for such a key; the search used to build a path from it and
+    // crashed the whole program from inside the pool's dispatch.
+    const key = Object.assign(Object.create(null) as object, { k: 1 });
+    for (const pool of [threads, processes]) {
+      const back = (await pool.submit(echo, new Map([[key, 'value']]))) as Map<object, string>;
+      assert.deepEqual([...back.values()], ['value'], pool.constructor.name);
+    }
   });
 });

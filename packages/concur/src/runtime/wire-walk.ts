@@ -40,18 +40,21 @@ function isLeaf(value: object): boolean {
   );
 }
 
-function children(value: object, visit: (child: unknown, key: string) => void): void {
+// No path strings here: the two walks below only look for values. Building "[i]" or ".key"
+// for every element allocated for nothing on every argument, and String(key) throws for a
+// Map key with no toString (a null-prototype object), which crashed the pool's dispatch.
+function children(value: object, visit: (child: unknown) => void): void {
   if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) visit(value[i], `[${i}]`);
+    for (let i = 0; i < value.length; i++) visit(value[i]);
   } else if (value instanceof Map) {
     for (const [k, v] of value) {
-      visit(k, ' (a Map key)');
-      visit(v, `.get(${String(k)})`);
+      visit(k);
+      visit(v);
     }
   } else if (value instanceof Set) {
-    for (const v of value) visit(v, ' (in a Set)');
+    for (const v of value) visit(v);
   } else {
-    for (const key of Object.keys(value)) visit((value as Record<string, unknown>)[key], `.${key}`);
+    for (const key of Object.keys(value)) visit((value as Record<string, unknown>)[key]);
   }
 }
 
