@@ -2,7 +2,7 @@
 //   node --cpu-prof --cpu-prof-dir=bench/results/profiles bench/profile.mjs a thread
 //   node bench/lib/profile-summary.mjs bench/results/profiles
 // a = burst of tiny tasks, b = one at a time, c = map over 1,000,000 items,
-// h = map over 10,000 records of about 1 KB.
+// i = map over 10,000 records of about 1 KB.
 import { adapters } from './adapters/index.mjs';
 import { warmUp } from './lib/interleave.mjs';
 import { makeRecords } from './lib/records.mjs';
@@ -19,7 +19,7 @@ for (let r = 0; r < Number(repeat); r++) {
     await Promise.all(promises);
   } else if (scenario === 'b') {
     for (let i = 0; i < 3_000; i++) await pool.run('inc', i);
-  } else if (scenario === 'h') {
+  } else if (scenario === 'i') {
     for await (const _ of pool.map('score', makeRecords(10_000)));
   } else {
     const items = Array.from({ length: 1_000_000 }, (_, i) => i);
