@@ -30,7 +30,7 @@ if (from !== undefined) {
   const table = markdown(saved);
   console.log(table);
   if (!argv.includes('--no-readme'))
-    writeIntoReadme(new URL('../README.md', import.meta.url), table);
+    writeIntoReadme(new URL('../docs/performance.md', import.meta.url), table);
   process.exit(0);
 }
 // A child process reads the file NODE_EXTRA_CA_CERTS names as it starts (about 70 ms each on
@@ -79,8 +79,8 @@ if (complete) writeFileSync(new URL('latest.json', dir), json);
 
 log(`\n${table}\n`);
 if (complete && !argv.includes('--no-readme')) {
-  writeIntoReadme(new URL('../README.md', import.meta.url), table);
-  log('README.md: results table updated');
+  writeIntoReadme(new URL('../docs/performance.md', import.meta.url), table);
+  log('docs/performance.md: results table updated');
 }
 if (stuckDestroys.count > 0) {
   log(

@@ -27,7 +27,7 @@ function ratio(x) {
 
 /**
  * A Markdown table with padded columns, laid out exactly as the repository's formatter
- * (biome) would, so that the generated README passes `npm run lint` untouched.
+ * (biome) would, so that the generated docs/performance.md passes `npm run lint` untouched.
  */
 function table(header, rightAligned, rows) {
   const widths = header.map((h, c) => Math.max(3, h.length, ...rows.map((r) => r[c].length)));
