@@ -7,7 +7,9 @@ const kConcurError = Symbol.for('concur.error');
  * because it checks a registered symbol rather than the prototype chain.
  */
 export class ConcurError extends Error {
+  /** The stable code of every error of this class, such as `CONCUR_ERR_TIMEOUT`. */
   static readonly code: string = 'CONCUR_ERR';
+  /** The class's stable code, kept when the error crosses a thread, a process or Redis. */
   readonly code: string;
 
   constructor(message: string, options?: ErrorOptions) {
@@ -18,6 +20,7 @@ export class ConcurError extends Error {
     Object.defineProperty(this, kConcurError, { value: true });
   }
 
+  /** True for an error of this class (by its `code`), whichever realm or copy of concur made it. */
   static override [Symbol.hasInstance](value: unknown): boolean {
     if (typeof value !== 'object' || value === null) return false;
     if (!(kConcurError in value)) return Function.prototype[Symbol.hasInstance].call(this, value);
