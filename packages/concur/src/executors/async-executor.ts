@@ -2,6 +2,7 @@ import type { CallSites } from '../options/call-sites.ts';
 import { checkKnownKeys, checkLimit, checkObject } from '../options/validate.ts';
 import { InProcessExecutor } from './in-process-executor.ts';
 
+/** Options of AsyncExecutor. */
 export interface AsyncExecutorOptions {
   /**
    * Most tasks running at once: the semaphore that caps in-flight downloads
@@ -21,6 +22,7 @@ export interface AsyncExecutorOptions {
  * for CPU-bound work or for a blocking client, since everything shares one thread.
  */
 export class AsyncExecutor extends InProcessExecutor {
+  /** Always `async`. */
   readonly kind = 'async' as const;
 
   constructor(options: AsyncExecutorOptions = {}) {

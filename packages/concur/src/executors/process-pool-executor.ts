@@ -9,6 +9,7 @@ import { PoolExecutor } from './pool-executor.ts';
  * than threads, but full isolation: a native crash or a leak stays in its process.
  */
 export class ProcessPoolExecutor extends PoolExecutor {
+  /** Always `process`. */
   readonly kind = 'process' as const;
 
   constructor(options: ProcessPoolOptions = {}) {

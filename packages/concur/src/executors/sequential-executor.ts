@@ -2,6 +2,7 @@ import type { CallSites } from '../options/call-sites.ts';
 import { checkKnownKeys, checkLimit, checkObject } from '../options/validate.ts';
 import { InProcessExecutor } from './in-process-executor.ts';
 
+/** Options of SequentialExecutor. */
 export interface SequentialExecutorOptions {
   /** Most tasks waiting to start; past it submit() rejects with QueueFullError. @default Infinity */
   maxQueue?: number;
@@ -14,6 +15,7 @@ export interface SequentialExecutorOptions {
  * was before it went parallel, behind the same interface, as the baseline to measure against.
  */
 export class SequentialExecutor extends InProcessExecutor {
+  /** Always `sequential`. */
   readonly kind = 'sequential' as const;
 
   constructor(options: SequentialExecutorOptions = {}) {

@@ -8,6 +8,7 @@ import { PoolExecutor } from './pool-executor.ts';
  * CPU-bound work, with less start-up time and memory than processes.
  */
 export class ThreadPoolExecutor extends PoolExecutor {
+  /** Always `thread`. */
   readonly kind = 'thread' as const;
 
   constructor(options: ThreadPoolOptions = {}) {

@@ -41,6 +41,7 @@ export interface SettledFutures<R> extends AsyncIterableIterator<SettledFuture<R
   [Symbol.asyncIterator](): SettledFutures<R>;
 }
 
+/** Options of `asCompleted()`. */
 export interface AsCompletedOptions {
   /** Throw a TimeoutError if not every future has settled after this many milliseconds. */
   timeoutMs?: number;

@@ -1,5 +1,6 @@
 import { CancelledError } from '../errors/errors.ts';
 
+/** Where a future is: waiting to start, running, or settled one of three ways. */
 export type FutureState = 'pending' | 'running' | 'fulfilled' | 'rejected' | 'cancelled';
 
 type Listener = (future: Future<unknown>) => void;
@@ -109,10 +110,12 @@ export class Future<R> implements PromiseLike<R> {
     return this.#toPromise().catch(onRejected);
   }
 
+  /** As `Promise.prototype.finally`. */
   finally(onFinally?: (() => void) | null): Promise<R> {
     return this.#toPromise().finally(onFinally);
   }
 
+  /** `[object Future]`. */
   get [Symbol.toStringTag](): string {
     return 'Future';
   }

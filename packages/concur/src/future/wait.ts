@@ -1,8 +1,10 @@
 import { checkOneOf, checkTimeoutMs } from '../options/validate.ts';
 import { type Future, onSettled } from './future.ts';
 
+/** When `wait()` returns: at the first settled future, the first rejected one, or when all have settled. */
 export type ReturnWhen = 'FIRST_COMPLETED' | 'FIRST_EXCEPTION' | 'ALL_COMPLETED';
 
+/** Options of `wait()`. */
 export interface WaitOptions {
   /** @default 'ALL_COMPLETED' */
   returnWhen?: ReturnWhen;
@@ -10,8 +12,11 @@ export interface WaitOptions {
   timeoutMs?: number;
 }
 
+/** What `wait()` resolves to. */
 export interface WaitResult<R> {
+  /** Futures settled when it returned. */
   done: Set<Future<R>>;
+  /** Futures still pending or running. */
   notDone: Set<Future<R>>;
 }
 

@@ -1,6 +1,7 @@
 /** What `map` and `starmap` take: any iterable, sync or async, consumed lazily. */
 export type MapInput<T> = Iterable<T> | AsyncIterable<T>;
 
+/** Options of `map` and `starmap`. */
 export interface MapOptions {
   /**
    * Items sent to a worker in one message. `'auto'` measures the time per item and

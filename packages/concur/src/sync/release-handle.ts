@@ -15,6 +15,7 @@ export class ReleaseHandle implements Disposable, AsyncDisposable {
     return this.#release !== undefined;
   }
 
+  /** Releases what `acquire()` took; a second call does nothing. */
   release(): void {
     const release = this.#release;
     this.#release = undefined;

@@ -7,6 +7,7 @@
  * stop the whole worker instead, so their tasks never need to look.
  */
 export interface TaskContext {
+  /** Aborts when the call's signal aborts or its timeout elapses (in-process executors); pass it to `fetch` and the like, or check it, to stop early. */
   readonly signal: AbortSignal;
 }
 

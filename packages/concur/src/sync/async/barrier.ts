@@ -20,6 +20,7 @@ export class AsyncBarrier {
     this.#round = this.#newRound();
   }
 
+  /** Parties that must arrive for a round to pass. */
   get parties(): number {
     return this.#parties;
   }
@@ -29,6 +30,7 @@ export class AsyncBarrier {
     return this.#round.size;
   }
 
+  /** True after `abort()`, until `reset()`. */
   get broken(): boolean {
     return this.#broken;
   }

@@ -28,18 +28,22 @@ export class AsyncCondition {
     this.#lock = lock;
   }
 
+  /** True while the underlying lock is held. */
   get locked(): boolean {
     return this.#lock.locked;
   }
 
+  /** Coroutines waiting in `wait()` for a notification. */
   get waiting(): number {
     return this.#waiters.size;
   }
 
+  /** Acquires the underlying lock. */
   acquire(options?: SyncWaitOptions): Promise<ReleaseHandle> {
     return this.#lock.acquire(options);
   }
 
+  /** Releases the underlying lock. */
   release(): void {
     this.#lock.release();
   }
@@ -76,6 +80,7 @@ export class AsyncCondition {
     for (let i = 0; i < n && this.#waiters.resolveFirst(undefined); i++);
   }
 
+  /** Wakes every waiter. */
   notifyAll(): void {
     this.#checkHeld('notifyAll()');
     this.#waiters.resolveAll(() => undefined);

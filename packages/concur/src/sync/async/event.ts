@@ -9,20 +9,24 @@ export class AsyncEvent {
   #set = false;
   readonly #waiters = new WaiterList<void>('for the AsyncEvent');
 
+  /** True while the flag is set. */
   get isSet(): boolean {
     return this.#set;
   }
 
+  /** Coroutines waiting for the flag. */
   get waiting(): number {
     return this.#waiters.size;
   }
 
+  /** Sets the flag and wakes every waiter. */
   set(): void {
     if (this.#set) return;
     this.#set = true;
     this.#waiters.resolveAll(() => undefined);
   }
 
+  /** Clears the flag: later `wait()` calls wait again. */
   clear(): void {
     this.#set = false;
   }

@@ -17,6 +17,7 @@ import { Permits } from './permits.ts';
 export class AsyncLock {
   readonly #permits = new Permits(1, 'to acquire the AsyncLock');
 
+  /** True while the lock is held. */
   get locked(): boolean {
     return this.#permits.value === 0;
   }

@@ -2,6 +2,7 @@ import { invalid } from '../../options/validate.ts';
 import { AsyncQueue, type AsyncQueueOptions } from './queue.ts';
 import { HeapStore, type QueueStore } from './queue-store.ts';
 
+/** Options of AsyncPriorityQueue. */
 export interface AsyncPriorityQueueOptions<T> extends AsyncQueueOptions {
   /**
    * Orders items: negative when `a` comes out before `b`. Items that compare equal

@@ -4,11 +4,13 @@ import { parseWaitOptions, type SyncWaitOptions } from '../wait-options.ts';
 import { FifoStore, type QueueStore } from './queue-store.ts';
 import { WaiterList } from './waiter-list.ts';
 
+/** Options of AsyncQueue, AsyncLifoQueue and AsyncPriorityQueue. */
 export interface AsyncQueueOptions {
   /** Most items held; `put` waits while the queue is full. @default Infinity */
   maxsize?: number;
 }
 
+/** Options of `shutdown()` on an async queue. */
 export interface QueueShutdownOptions {
   /** Drop the items still queued, so `get` rejects at once. @default false */
   immediate?: boolean;
@@ -55,6 +57,7 @@ export class AsyncQueue<T> {
     return new FifoStore();
   }
 
+  /** Most items held (`Infinity` when unbounded). */
   get maxsize(): number {
     return this.#maxsize;
   }
@@ -64,14 +67,17 @@ export class AsyncQueue<T> {
     return this.#store.size;
   }
 
+  /** True when no item is queued. */
   get empty(): boolean {
     return this.#store.size === 0;
   }
 
+  /** True when `maxsize` items are queued: `put` would wait. */
   get full(): boolean {
     return this.#store.size >= this.#maxsize;
   }
 
+  /** True once `shutdown()` was called. */
   get isShutDown(): boolean {
     return this.#shutDown;
   }

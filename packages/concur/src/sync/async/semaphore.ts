@@ -33,6 +33,7 @@ export class AsyncSemaphore {
     return this.#permits.value === 0;
   }
 
+  /** Callers waiting for a permit. */
   get waiting(): number {
     return this.#permits.waiting;
   }
@@ -42,6 +43,7 @@ export class AsyncSemaphore {
     return new ReleaseHandle(() => this.release());
   }
 
+  /** Takes a permit if one is free now, without waiting; `undefined` otherwise. */
   tryAcquire(): ReleaseHandle | undefined {
     return this.#permits.tryTake() ? new ReleaseHandle(() => this.release()) : undefined;
   }

@@ -26,10 +26,12 @@ export class ThreadAtomicCounter implements SharedPrimitive {
     } else this.#view = new BigInt64Array(checkBuffer('ThreadAtomicCounter', init, BYTES));
   }
 
+  /** The shared memory holding the counter; `new ThreadAtomicCounter(buffer)` opens it again. */
   get buffer(): SharedArrayBuffer {
     return this.#view.buffer as SharedArrayBuffer;
   }
 
+  /** The current value. */
   get value(): number {
     return Number(Atomics.load(this.#view, 0));
   }
@@ -40,14 +42,17 @@ export class ThreadAtomicCounter implements SharedPrimitive {
     return Number(Atomics.add(this.#view, 0, delta) + delta);
   }
 
+  /** Adds 1 atomically and returns the new value. */
   increment(): number {
     return Number(Atomics.add(this.#view, 0, 1n) + 1n);
   }
 
+  /** Subtracts 1 atomically and returns the new value. */
   decrement(): number {
     return Number(Atomics.sub(this.#view, 0, 1n) - 1n);
   }
 
+  /** Stores `value` atomically. */
   set(value: number): void {
     Atomics.store(this.#view, 0, checkSafe('value', value));
   }

@@ -59,14 +59,17 @@ export class ThreadBarrier implements SharedPrimitive {
     watchForDeadThreads(this.#view.buffer as SharedArrayBuffer, freeDead);
   }
 
+  /** The shared memory holding the barrier; `new ThreadBarrier(buffer)` opens it again. */
   get buffer(): SharedArrayBuffer {
     return this.#view.buffer as SharedArrayBuffer;
   }
 
+  /** Parties that must arrive for a round to pass. */
   get parties(): number {
     return this.#view[PARTIES] as number;
   }
 
+  /** Parties waiting in the current round. */
   get nWaiting(): number {
     return Atomics.load(this.#view, STATE) & COUNT_MASK;
   }

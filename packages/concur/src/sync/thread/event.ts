@@ -27,10 +27,12 @@ export class ThreadEvent implements SharedPrimitive {
     );
   }
 
+  /** The shared memory holding the flag; `new ThreadEvent(buffer)` opens it again. */
   get buffer(): SharedArrayBuffer {
     return this.#view.buffer as SharedArrayBuffer;
   }
 
+  /** True while the flag is set. */
   get isSet(): boolean {
     return (Atomics.load(this.#view, FLAG) & 1) === 1;
   }
@@ -46,6 +48,7 @@ export class ThreadEvent implements SharedPrimitive {
     Atomics.notify(view, FLAG);
   }
 
+  /** Clears the flag. */
   clear(): void {
     Atomics.and(this.#view, FLAG, ~1);
   }

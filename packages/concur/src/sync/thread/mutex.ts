@@ -73,14 +73,17 @@ export class ThreadMutex implements SharedPrimitive {
     watchForDeadThreads(this.#view.buffer as SharedArrayBuffer, freeDead);
   }
 
+  /** The shared memory holding the mutex; `new ThreadMutex(buffer)` opens it again. */
   get buffer(): SharedArrayBuffer {
     return this.#view.buffer as SharedArrayBuffer;
   }
 
+  /** The name given at construction, used in its errors. */
   get name(): string | undefined {
     return this.#name;
   }
 
+  /** True while some thread holds the mutex. */
   get locked(): boolean {
     return Atomics.load(this.#view, STATE) !== 0;
   }

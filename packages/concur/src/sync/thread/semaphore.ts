@@ -31,6 +31,7 @@ export class ThreadSemaphore implements SharedPrimitive {
     } else this.#view = new Int32Array(checkBuffer('ThreadSemaphore', init, BYTES));
   }
 
+  /** The shared memory holding the semaphore; `new ThreadSemaphore(buffer)` opens it again. */
   get buffer(): SharedArrayBuffer {
     return this.#view.buffer as SharedArrayBuffer;
   }
