@@ -13,6 +13,7 @@ export class CancelledError extends ConcurError {
 /** The call's `timeoutMs` elapsed before its task settled. */
 export class TimeoutError extends ConcurError {
   static override readonly code = 'CONCUR_ERR_TIMEOUT';
+  /** The `timeoutMs` that elapsed. */
   readonly timeoutMs: number;
   constructor(message: string, timeoutMs: number) {
     super(message);
@@ -87,21 +88,28 @@ export class InvalidArgumentError extends ConcurError {
   static override readonly code = 'CONCUR_ERR_INVALID_ARG';
 }
 
+/** How a worker died; the fields of WorkerCrashedError. */
 export interface WorkerCrashDetails {
   /** `thread` or `process`. */
   readonly runtime: string;
   /** Thread id for worker threads, pid for child processes. */
   readonly workerId: number;
+  /** The exit code, or null when a signal ended the worker. */
   readonly exitCode: number | null;
+  /** The signal that ended a process worker (`SIGKILL`, ...), or null. */
   readonly signal: string | null;
 }
 
 /** The worker running the task died (process.exit, uncaught error, SIGKILL, out of memory) or was stopped. */
 export class WorkerCrashedError extends ConcurError {
   static override readonly code = 'CONCUR_ERR_WORKER_CRASHED';
+  /** `thread` or `process`. */
   readonly runtime: string;
+  /** Thread id for worker threads, pid for child processes. */
   readonly workerId: number;
+  /** The exit code, or null when a signal ended the worker. */
   readonly exitCode: number | null;
+  /** The signal that ended a process worker (`SIGKILL`, ...), or null. */
   readonly signal: string | null;
   constructor(message: string, details: WorkerCrashDetails, options?: ErrorOptions) {
     super(message, options);

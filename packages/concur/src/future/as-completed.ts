@@ -10,21 +10,33 @@ import { type Future, onSettled } from './future.ts';
  */
 export type SettledFuture<R> =
   | (Future<R> & {
+      /** The task returned. */
       readonly state: 'fulfilled';
+      /** Always true here. */
       readonly done: true;
+      /** What the task returned. */
       readonly value: R;
+      /** Nothing: the task returned. */
       readonly error: undefined;
     })
   | (Future<R> & {
+      /** The task threw. */
       readonly state: 'rejected';
+      /** Always true here. */
       readonly done: true;
+      /** Nothing: the task threw. */
       readonly value: undefined;
+      /** What the task threw (a copy from a worker). */
       readonly error: unknown;
     })
   | (Future<R> & {
+      /** Cancelled before the task started. */
       readonly state: 'cancelled';
+      /** Always true here. */
       readonly done: true;
+      /** Nothing: the task never ran. */
       readonly value: undefined;
+      /** The CancelledError that awaiting the future throws. */
       readonly error: CancelledError;
     });
 
@@ -36,8 +48,11 @@ export type SettledFuture<R> =
  * as it is (test/types/as-completed.ts holds both sides to this).
  */
 export interface SettledFutures<R> extends AsyncIterableIterator<SettledFuture<R>> {
+  /** The next future to settle. */
   next(): Promise<IteratorResult<SettledFuture<R>, undefined>>;
+  /** Stops iterating (a `break` out of the loop calls it). */
   return(): Promise<IteratorResult<SettledFuture<R>, undefined>>;
+  /** The iterator itself. */
   [Symbol.asyncIterator](): SettledFutures<R>;
 }
 

@@ -106,6 +106,7 @@ export class Future<R> implements PromiseLike<R> {
     return this.#toPromise().then(onFulfilled, onRejected);
   }
 
+  /** As `Promise.prototype.catch`. */
   catch<T = never>(onRejected?: ((reason: unknown) => T | PromiseLike<T>) | null): Promise<R | T> {
     return this.#toPromise().catch(onRejected);
   }

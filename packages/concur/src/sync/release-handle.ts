@@ -22,10 +22,12 @@ export class ReleaseHandle implements Disposable, AsyncDisposable {
     release?.();
   }
 
+  /** Releases, for `using`. */
   [Symbol.dispose](): void {
     this.release();
   }
 
+  /** Releases, for `await using`. */
   [Symbol.asyncDispose](): Promise<void> {
     this.release();
     return Promise.resolve();

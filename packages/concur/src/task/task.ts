@@ -96,6 +96,7 @@ export function task<A extends unknown[], R>(module: string, fn: TaskFunction<A,
   return (existing as Task<A, R> | undefined) ?? created;
 }
 
+/** True if `value` is a task made by `task()`. */
 export function isTask(value: unknown): value is AnyTask {
   return typeof value === 'function' && (value as { [kTask]?: boolean })[kTask] === true;
 }

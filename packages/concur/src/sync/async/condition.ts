@@ -48,6 +48,7 @@ export class AsyncCondition {
     this.#lock.release();
   }
 
+  /** Runs `fn` holding the underlying lock, and releases it however `fn` ends. */
   runExclusive<R>(fn: () => R | PromiseLike<R>, options?: SyncWaitOptions): Promise<Awaited<R>> {
     return this.#lock.runExclusive(fn, options);
   }

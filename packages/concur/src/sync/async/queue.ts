@@ -17,7 +17,17 @@ export interface QueueShutdownOptions {
 }
 
 /** What `tryGet()` returns: the item, or `ok: false` when the queue is empty. */
-export type TryGetResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false };
+export type TryGetResult<T> =
+  | {
+      /** An item was queued. */
+      readonly ok: true;
+      /** The item, taken from the queue. */
+      readonly value: T;
+    }
+  | {
+      /** The queue was empty. */
+      readonly ok: false;
+    };
 
 const EMPTY = Object.freeze({ ok: false as const });
 

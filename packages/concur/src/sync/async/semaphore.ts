@@ -38,6 +38,7 @@ export class AsyncSemaphore {
     return this.#permits.waiting;
   }
 
+  /** Waits for a permit and takes it; release it through the handle (or `await using`). */
   async acquire(options?: SyncWaitOptions): Promise<ReleaseHandle> {
     await this.#permits.take(parseWaitOptions(options));
     return new ReleaseHandle(() => this.release());
@@ -53,6 +54,7 @@ export class AsyncSemaphore {
     this.#permits.give();
   }
 
+  /** Runs `fn` holding a permit, and releases it however `fn` ends. */
   runExclusive<R>(fn: () => R | PromiseLike<R>, options?: SyncWaitOptions): Promise<Awaited<R>> {
     return runWith(() => this.acquire(options), fn);
   }

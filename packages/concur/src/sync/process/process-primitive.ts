@@ -159,6 +159,7 @@ export abstract class ProcessPrimitive {
     this.#release(token);
   }
 
+  /** Runs `fn` holding the lock (or a permit), and releases it however `fn` ends. */
   runExclusive<R>(fn: () => R | PromiseLike<R>, options?: SyncWaitOptions): Promise<Awaited<R>> {
     return runWith(() => this.acquire(options), fn);
   }

@@ -41,6 +41,7 @@ export class ThreadSemaphore implements SharedPrimitive {
     return Atomics.load(this.#view, VALUE);
   }
 
+  /** Takes a permit if one is free now, without waiting; `undefined` otherwise. */
   tryAcquire(): ReleaseHandle | undefined {
     const view = this.#view;
     for (let v = Atomics.load(view, VALUE); v > 0; v = Atomics.load(view, VALUE)) {
@@ -99,6 +100,7 @@ export class ThreadSemaphore implements SharedPrimitive {
     Atomics.notify(view, VALUE, 1);
   }
 
+  /** Runs `fn` holding a permit, and releases it however `fn` ends. */
   runExclusive<R>(fn: () => R | PromiseLike<R>, options?: SyncWaitOptions): Promise<Awaited<R>> {
     return runWith(() => this.acquire(options), fn);
   }
