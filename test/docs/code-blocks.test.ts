@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import {
+  existsSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -10,7 +11,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { type CodeBlock, extractBlocks } from './code-blocks.ts';
@@ -128,6 +129,34 @@ describe('code blocks of the README and docs/', { concurrency: 2 }, () => {
   it('has code blocks, and docs/typescript.md has the tsconfig they compile with', () => {
     assert.ok(blocks.length >= 10, `found only ${blocks.length} blocks`);
     assert.ok(tsconfigText, 'docs/typescript.md has no ```json tsconfig block');
+  });
+
+  it('links between the README and docs/ point to files and headings that exist', () => {
+    // GitHub's heading anchors: lower case, punctuation dropped, spaces to hyphens.
+    const anchors = (file: string): Set<string> =>
+      new Set(
+        [...readFileSync(file, 'utf8').matchAll(/^#+ (.*)$/gm)].map((m) =>
+          (m[1] ?? '')
+            .trim()
+            .toLowerCase()
+            .replace(/[^\w\- ]/g, '')
+            .replaceAll(' ', '-'),
+        ),
+      );
+    const broken: string[] = [];
+    for (const doc of DOCS) {
+      for (const [, link = ''] of readFileSync(join(ROOT, doc), 'utf8').matchAll(
+        /\]\(([^)\s]+)\)/g,
+      )) {
+        if (/^[a-z]+:/.test(link)) continue;
+        const [path = '', anchor] = link.split('#');
+        const target = path === '' ? join(ROOT, doc) : join(ROOT, dirname(doc), path);
+        if (!existsSync(target)) broken.push(`${doc}: ${link} (no such file)`);
+        else if (anchor !== undefined && target.endsWith('.md') && !anchors(target).has(anchor))
+          broken.push(`${doc}: ${link} (no such heading)`);
+      }
+    }
+    assert.deepEqual(broken, []);
   });
 
   it('compiles every block with the documented tsconfig (one tsc run)', () => {
