@@ -152,7 +152,37 @@ describe('concur compare', () => {
       page.on('request', (r) => {
         if (!r.url().startsWith('file:')) problems.push(`fetched ${r.url()}`);
       });
+      await page.setViewportSize({ width: 1280, height: 800 });
       await page.goto(pathToFileURL(out.report).href);
+      // Layout at 1280 px: no label cut off (vega ends a cut label with an ellipsis, and a
+      // label outside its chart is cut by the page), and a page of bounded height.
+      const cut = await page.$$eval('svg', (svgs) => {
+        const found: string[] = [];
+        for (const svg of svgs) {
+          const box = svg.getBoundingClientRect();
+          for (const text of svg.querySelectorAll('text')) {
+            const t = text.getBoundingClientRect();
+            const label = text.textContent ?? '';
+            if (label.endsWith('…')) found.push(`${label} (ellipsis)`);
+            else if (t.width > 0 && (t.left < box.left - 1 || t.right > box.right + 1))
+              found.push(`${label} (outside its chart)`);
+          }
+        }
+        return found;
+      });
+      const page_ = await page.$eval('html', (e) => ({
+        height: e.scrollHeight,
+        width: e.scrollWidth,
+      }));
+      const layout = { cut, ...page_ };
+      assert.deepEqual(layout.cut, []);
+      assert.ok(layout.height < 6000, `the page is ${layout.height} px tall`);
+      assert.ok(layout.width <= 1280, `the page is ${layout.width} px wide`);
+      const answer = await page.$('#recommendation');
+      if (answer !== null) {
+        const top = await answer.evaluate((e) => e.getBoundingClientRect().top);
+        assert.ok(top < 800, `the answer starts at ${top} px, below the first screen`);
+      }
       for (const id of CHARTS) {
         const drawn = await page.$eval(`#${id} svg`, (svg) => {
           const box = svg.getBoundingClientRect();

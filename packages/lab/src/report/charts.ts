@@ -114,7 +114,7 @@ export function taskCostChart(runs: RunRecord[]): ChartSpec {
     scale: { type: 'log' as const, domain: [floor, top] },
     axis: { values: decades, format: '~g' },
   };
-  const y = { field: 'run', type: 'nominal', title: null, sort: null } as const;
+  const y = { field: 'run', type: 'nominal', title: null, sort: null, axis: { labelLimit: 0 } } as const;
   return {
     id: 'cpu-task-cost',
     title: 'Cost per task',
@@ -138,6 +138,12 @@ export function taskCostChart(runs: RunRecord[]): ChartSpec {
   };
 }
 
+// A sample is a share of CPU time over 100 ms; a late /proc read can make one exceed the
+// interval (a 2,100% sample once stretched a chart to 14,786 px), so it is clamped.
+function percent(share: number): number {
+  return Math.min(100, Math.max(0, share * 100));
+}
+
 export function activityChart(runs: RunRecord[], workload: string): ChartSpec {
   const values = runs.flatMap((r) =>
     r.timeline.flatMap((s) => [
@@ -145,9 +151,14 @@ export function activityChart(runs: RunRecord[], workload: string): ChartSpec {
         run: r.label,
         t: s.t,
         core: `core ${core}`,
-        busy: busy * 100,
+        busy: percent(busy),
       })),
-      { run: r.label, t: s.t, core: 'this run', busy: (100 * s.run) / Math.max(1, s.cores.length) },
+      {
+        run: r.label,
+        t: s.t,
+        core: 'this run',
+        busy: percent(s.run / Math.max(1, s.cores.length)),
+      },
     ]),
   );
   return {
@@ -159,7 +170,13 @@ export function activityChart(runs: RunRecord[], workload: string): ChartSpec {
       ...FONT,
       data: { values },
       facet: {
-        row: { field: 'run', type: 'nominal', title: null, sort: runs.map((r) => r.label) },
+        row: {
+          field: 'run',
+          type: 'nominal',
+          title: null,
+          sort: runs.map((r) => r.label),
+          header: { labelLimit: 0 },
+        },
       },
       spec: {
         width: 480,
@@ -175,7 +192,7 @@ export function activityChart(runs: RunRecord[], workload: string): ChartSpec {
           },
         },
       },
-      resolve: { scale: { x: 'independent' } },
+      // One time axis for every panel, so runs compare by eye: the longest run sets it.
     },
   };
 }
@@ -200,7 +217,7 @@ export function memoryChart(runs: RunRecord[]): ChartSpec {
         width: 420,
         mark: 'bar',
         encoding: {
-          y: { field: 'run', type: 'nominal', title: null, sort: null },
+          y: { field: 'run', type: 'nominal', title: null, sort: null, axis: { labelLimit: 0 } },
           x: { field: 'mib', type: 'quantitative', title: 'peak RSS (MiB)' },
           color: modelColor(runs),
         },
@@ -226,7 +243,7 @@ export function idealChart(runs: RunRecord[]): ChartSpec {
       data: { values },
       mark: 'bar',
       encoding: {
-        y: { field: 'run', type: 'nominal', title: null, sort: null },
+        y: { field: 'run', type: 'nominal', title: null, sort: null, axis: { labelLimit: 0 } },
         yOffset: { field: 'kind' },
         x: { field: 'seconds', type: 'quantitative', title: 'seconds' },
         color: {
