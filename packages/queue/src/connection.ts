@@ -12,7 +12,9 @@ export type QueueConnection =
       host?: string;
       /** @default 6379 */
       port?: number;
+      /** ACL user name. */
       username?: string;
+      /** Password (or the ACL user's); never shown in messages. */
       password?: string;
       /** @default 0 */
       db?: number;

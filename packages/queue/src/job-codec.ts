@@ -15,6 +15,7 @@ export interface JobCodec {
    * @param root the value's name in messages: `args` (then `args[1].id`), `result`.
    */
   encode(value: unknown, root: string): string;
+  /** Turns text made by `encode` back into the value. */
   decode(text: string): unknown;
 }
 

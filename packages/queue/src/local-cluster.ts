@@ -8,6 +8,7 @@ import type { LocalModel } from './local-executor.ts';
 import { type LocalRedis, startLocalRedis } from './local-redis.ts';
 import { QueueExecutor } from './queue-executor.ts';
 
+/** Options of `startLocalQueueCluster()`. */
 export interface LocalQueueClusterOptions {
   /** Task module(s), given to each worker as --tasks (a folder stands for its index module). */
   tasks: string | readonly string[];
@@ -38,10 +39,13 @@ export interface LocalQueueClusterOptions {
   stderr?: 'inherit' | 'ignore';
 }
 
+/** A running local cluster: Redis, `concur worker` processes and an executor on them. */
 export interface LocalQueueCluster {
+  /** The executor submitting to the cluster's queue. */
   readonly executor: QueueExecutor;
   /** The Redis URL (a private redis-server unless `connection` was given). */
   readonly connection: string;
+  /** The queue name the executor and workers share. */
   readonly queue: string;
   /** The pids of the `concur worker` processes, in start order. */
   readonly workerPids: readonly number[];

@@ -1,5 +1,6 @@
 import { AsyncExecutor, type Executor, ProcessPoolExecutor, ThreadPoolExecutor } from 'concur';
 
+/** The executor a `concur worker` runs its jobs on. */
 export type LocalModel = 'thread' | 'process' | 'async';
 
 /** The executor a queue worker runs its jobs on. */

@@ -4,6 +4,7 @@ import { createServer, Socket } from 'node:net';
 
 /** A redis-server this process started: on loopback, without persistence. */
 export interface LocalRedis {
+  /** The loopback port it listens on. */
   readonly port: number;
   /** `redis://127.0.0.1:PORT` */
   readonly url: string;
@@ -13,6 +14,7 @@ export interface LocalRedis {
   restart(): Promise<void>;
 }
 
+/** Options of `startLocalRedis()`. */
 export interface LocalRedisOptions {
   /** @default a free port */
   port?: number;

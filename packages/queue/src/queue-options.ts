@@ -12,7 +12,9 @@ import { isJobCodec, type JobCodec, jsonCodec } from './job-codec.ts';
 
 /** How long to wait before retry n (1-based): `fixed` waits delayMs each time, `exponential` delayMs x 2^(n-1). */
 export interface QueueBackoff {
+  /** `fixed` or `exponential`. */
   type: 'fixed' | 'exponential';
+  /** The first delay, in milliseconds. */
   delayMs: number;
 }
 
