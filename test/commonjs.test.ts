@@ -67,7 +67,7 @@ after(() => {
 });
 
 describe('a CommonJS program', () => {
-  it('runs the README quick start with require() and task(__filename) in threads and processes', () => {
+  it('runs the CommonJS quick start of docs/typescript.md with require() and task(__filename) in threads and processes', () => {
     assert.equal(run(FIXTURE, ['main.js', 'thread']), QUICK_START);
     assert.equal(run(FIXTURE, ['main.js', 'process']), QUICK_START);
   });
@@ -109,11 +109,14 @@ describe('a CommonJS program', () => {
     });
   });
 
-  it('is the example the README shows', () => {
-    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  it('is the example docs/typescript.md shows', () => {
+    const guide = readFileSync(join(ROOT, 'docs/typescript.md'), 'utf8');
     for (const file of ['tasks.js', 'main.js']) {
       const code = readFileSync(join(FIXTURE, file), 'utf8');
-      assert.ok(readme.includes(code), `README.md shows test/fixtures/commonjs/${file} as it is`);
+      assert.ok(
+        guide.includes(code),
+        `docs/typescript.md shows test/fixtures/commonjs/${file} as it is`,
+      );
     }
   });
 });

@@ -10,7 +10,7 @@ import { PATIENCE_MS, Scratch } from './shared/gates.ts';
 import { POOLS } from './shared/pools.ts';
 import { checkOutcome, thrownSpec, UNREADABLE_PROXY } from './shared/thrown-outcome.ts';
 
-// What a task throws comes back as the README's Errors section says, and the worker
+// What a task throws comes back as docs/errors.md says, and the worker
 // that encoded it lives on.
 
 for (const pool of POOLS) {

@@ -5,7 +5,7 @@ import { ExportedError } from '../fixtures/throw-tasks.ts';
 import { buildThrown, RegisteredError, type ThrownSpec } from '../fixtures/thrown-values.ts';
 
 // What comes back when a task throws the value `buildThrown(spec)` makes, as the
-// README's Errors section states it: one checker for pools and the queue.
+// docs/errors.md states it: one checker for pools and the queue.
 
 const CLASSES = {
   Error,
