@@ -12,9 +12,13 @@ import type { WorkerTasks } from './worker-tasks.ts';
 /** Job ids of recent abort requests kept, for jobs not yet started here. */
 const ABORTS_REMEMBERED = 10_000;
 
+/** Job counts of a queue worker, from `stats()`. */
 export interface QueueWorkerStats {
+  /** Jobs that fulfilled. */
   completed: number;
+  /** Jobs that failed (after their retries). */
   failed: number;
+  /** Jobs running now. */
   running: number;
 }
 

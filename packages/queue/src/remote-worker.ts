@@ -19,9 +19,11 @@ import { WorkerTasks } from './worker-tasks.ts';
 export type { QueueWorkerStats } from './job-processor.ts';
 export type { QueueWorkerOptions } from './worker-options.ts';
 
+/** A running queue worker, from `runQueueWorker()`. */
 export interface QueueWorkerHandle {
   /** Resolves once the worker is connected and taking jobs. */
   readonly ready: Promise<void>;
+  /** Job counts so far. */
   stats(): QueueWorkerStats;
   /**
    * Stops taking jobs, lets running ones finish for up to `graceMs`, hands the

@@ -5,6 +5,7 @@ import { isJobCodec, type JobCodec, jsonCodec } from './job-codec.ts';
 import type { LocalModel } from './local-executor.ts';
 import { checkQueueName } from './queue-options.ts';
 
+/** Options of `runQueueWorker()`, the library form of `concur worker`. */
 export interface QueueWorkerOptions {
   /** Redis, as for QueueExecutor. */
   connection: QueueConnection;

@@ -55,6 +55,7 @@ export interface WireForm {
   readonly name: string | undefined;
 }
 
+/** Options of ProcessLock and ProcessSemaphore. */
 export interface ProcessPrimitiveOptions {
   /** Names it in errors (a lock's TimeoutError says which lock and who holds it); travels with it. */
   name?: string;
@@ -97,6 +98,7 @@ export abstract class ProcessPrimitive {
     }
   }
 
+  /** The name given at construction, used in its errors. */
   get name(): string | undefined {
     return this.#name;
   }

@@ -34,6 +34,7 @@ export interface BlockingWaitOptions {
   timeoutMs?: number;
 }
 
+/** Options of ThreadMutex. */
 export interface ThreadMutexOptions {
   /** Names the mutex in errors (a TimeoutError says which mutex and who holds it); travels with it. */
   name?: string;
