@@ -29,14 +29,21 @@ import {
  * `message` (a text saying it could not be read).
  */
 export interface EncodedError {
+  /** Marks an encoded error. */
   readonly __concurError: 1;
+  /** The error's `name`. */
   readonly name: string;
   /** The nearest built-in class: 'Error', 'TypeError', ..., 'AggregateError', 'DOMException'. */
   readonly ctor: string;
+  /** The error's message. */
   readonly message: string;
+  /** The error's stack, if it had one. */
   readonly stack: string | undefined;
+  /** The encoded `cause`, if any. */
   readonly cause?: EncodedValue;
+  /** Own properties that could be copied (such as `code`). */
   readonly props: Record<string, unknown>;
+  /** The encoded `errors` of an AggregateError. */
   readonly errors?: EncodedValue[];
   /** A user class registered on both sides. */
   readonly cls?: ClassRef;
@@ -49,14 +56,18 @@ export interface EncodedError {
  */
 export type EncodedValue = EncodedError | { readonly thrown: unknown } | { readonly seen: number };
 
+/** A thrown value that is not an error, as it can be copied. */
 export interface EncodedThrown {
+  /** Marks an encoded non-error value. */
   readonly __concurError: 2;
+  /** The value, or its `String()` when it cannot be copied. */
   readonly thrown: unknown;
 }
 
 /** 'clone': for postMessage (structured clone); 'json': for JSON.stringify. */
 export type ErrorEncoding = 'clone' | 'json';
 
+/** Options of `encodeError()`. */
 export interface EncodeOptions {
   /**
    * Renames the task module in a reference to a class it exports, for a receiver on
@@ -65,6 +76,7 @@ export interface EncodeOptions {
   readonly moduleName?: (url: string) => string | undefined;
 }
 
+/** Options of `decodeError()`. */
 export interface DecodeOptions {
   /** The module URLs here that a module name from `EncodeOptions.moduleName` may mean. */
   readonly moduleUrls?: (name: string) => readonly string[];

@@ -25,6 +25,7 @@ export function invalid(name: string, expected: string, value: unknown): Invalid
   );
 }
 
+/** Returns `value` if it is an integer from `min` to `max`; otherwise throws InvalidArgumentError naming `name`. */
 export function checkInteger(
   name: string,
   value: unknown,
@@ -47,6 +48,7 @@ export function checkLimit(name: string, value: unknown, min: number): number {
   return value;
 }
 
+/** Returns `value` if it is a finite number from 0 and up; otherwise throws InvalidArgumentError naming `name`. */
 export function checkNonNegative(name: string, value: unknown): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
     throw invalid(name, 'a finite number from 0 and up', value);
@@ -74,6 +76,7 @@ export function checkBoolean(name: string, value: unknown): boolean {
   return value;
 }
 
+/** Returns `value` if it is one of `allowed`; otherwise throws InvalidArgumentError naming `name`. */
 export function checkOneOf<T extends string>(
   name: string,
   value: unknown,
@@ -101,6 +104,7 @@ export function checkKnownKeys(what: string, options: object, known: readonly st
   }
 }
 
+/** Returns `value` if it is a plain options object (not null, not an array); otherwise throws InvalidArgumentError naming `name`. */
 export function checkObject(name: string, value: unknown): object {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw invalid(name, 'an options object', value);

@@ -30,6 +30,7 @@ export function exportsTask(exports: unknown, task: AnyTask): boolean {
   return fallback !== undefined && fallback !== exports && exportsTask(fallback, task);
 }
 
+/** A module URL as a reader expects it in a message: a file path for `file:` URLs. */
 export function displayPath(url: string): string {
   return url.startsWith('file:') ? fileURLToPath(url) : url;
 }

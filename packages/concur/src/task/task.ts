@@ -24,6 +24,7 @@ export interface Task<A extends unknown[] = unknown[], R = unknown> {
   readonly fn: TaskFunction<A, R>;
 }
 
+/** A task of any signature, as executor backends hold them. */
 // biome-ignore lint/suspicious/noExplicitAny: the registry holds tasks of every signature.
 export type AnyTask = Task<any[], unknown>;
 
