@@ -34,7 +34,12 @@ export interface LocalQueueClusterOptions {
   /** More `concur worker` arguments for every worker, e.g. `['--lock-ms', '1000']`. */
   workerArgs?: readonly string[];
   /** Extra QueueExecutor options. */
-  executor?: { capacity?: number; reconcileIntervalMs?: number };
+  executor?: {
+    /** The executor's `capacity` (see QueueExecutorOptions). */
+    capacity?: number;
+    /** The executor's `reconcileIntervalMs` (see QueueExecutorOptions). */
+    reconcileIntervalMs?: number;
+  };
   /** Show the workers' stderr (progress lines) on ours. @default 'ignore' */
   stderr?: 'inherit' | 'ignore';
 }
