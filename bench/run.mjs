@@ -1,6 +1,6 @@
 // npm run bench: every scenario, concur against every peer and a raw-Node baseline,
 // interleaved over rounds; prints medians and ratios, writes JSON under results/ and
-// the table into the README. Flags: --quick, --rounds N, --only a,b,c, --no-readme,
+// the table into docs/performance.md. Flags: --quick, --rounds N, --only a,b,c, --no-readme,
 // --from results/latest.json (re-render a saved run).
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -23,7 +23,7 @@ import * as i from './scenarios/i-object-map.mjs';
 
 const argv = process.argv.slice(2);
 
-// --from FILE: render a saved run's tables again (into the README too) without measuring.
+// --from FILE: render a saved run's tables again (into docs/performance.md too) without measuring.
 const from = flagValue(argv, '--from');
 if (from !== undefined) {
   const saved = JSON.parse(readFileSync(from, 'utf8'));
