@@ -50,7 +50,6 @@ const CHUNK_TARGET_MS = 50;
  */
 export class QueueExecutor extends BaseExecutor {
   readonly kind = 'queue' as const;
-  readonly batchesItems = true;
   readonly #options: ResolvedQueueOptions;
   readonly #redis: ExecutorRedis;
   readonly #entries = new Map<string, Entry>();

@@ -108,6 +108,7 @@ export abstract class BaseExecutor implements Executor {
     return this.#core.shutdown(options);
   }
 
+  /** `await using executor = ...`: shuts the executor down (waiting for its tasks) when the scope ends. */
   [Symbol.asyncDispose](): Promise<void> {
     return this.shutdown();
   }
@@ -116,6 +117,7 @@ export abstract class BaseExecutor implements Executor {
     return this.#core.stats();
   }
 
+  /** True once `shutdown()` has been called: `submit`, `map` and `starmap` then refuse new work. */
   get closed(): boolean {
     return this.#core.closed;
   }

@@ -13,14 +13,26 @@ export const JobMode = Object.freeze({
 } as const);
 export type JobMode = (typeof JobMode)[keyof typeof JobMode];
 
-export const JobState = Object.freeze({ Queued: 0, Running: 1, Done: 2 } as const);
+/** Where a job is: waiting in its scheduler, handed to a worker, or settled. */
+export const JobState = Object.freeze({
+  /** Waiting in its executor's queue; it can still be cancelled. */
+  Queued: 0,
+  /** Handed to a worker (or started in-process): it counts as running. */
+  Running: 1,
+  /** Settled, cancelled or failed: nothing more happens to it. */
+  Done: 2,
+} as const);
+/** One of the values of {@link JobState}. */
 export type JobState = (typeof JobState)[keyof typeof JobState];
 
 /** An error raised by item `index` of a chunk, with the values of the items before it. */
 export class ChunkFailure {
   constructor(
+    /** The item's position in the chunk. */
     readonly index: number,
+    /** Results of the chunk's items before it, in order. */
     readonly values: unknown[],
+    /** What item `index` threw. */
     readonly error: unknown,
   ) {}
 }
@@ -42,10 +54,13 @@ let nextId = 1;
  * Plain fields, no closures: the hot path allocates one of these per message, not per item.
  */
 export class Job {
+  /** Unique in this thread, increasing in submit order. */
   readonly id = nextId++;
+  /** See {@link JobState}. */
   state: JobState = JobState.Queued;
   /** performance.now() at submit, at start. */
   readonly submittedAt: number = performance.now();
+  /** performance.now() when it started running; 0 until then. */
   startedAt = 0;
   /** Milliseconds the task itself ran, as measured where it ran. */
   runMs = 0;
@@ -53,13 +68,21 @@ export class Job {
   firstRun = false;
   /** Scheduler-private: which worker holds it, its timer, etc. */
   owner: unknown = undefined;
+  /** The call's `timeoutMs` timer, cleared by disarm(). */
   timer: NodeJS.Timeout | undefined = undefined;
+  /** The call's abort signal, if any. */
   signal: AbortSignal | undefined = undefined;
+  /** The listener on `signal`, removed by disarm(). */
   abortListener: (() => void) | undefined = undefined;
   /** For map chunks: position in the map's output. */
   seq = 0;
   /** Where submit() was called, appended to the stack of a task's error. */
-  callSite: { stack?: string } | undefined = undefined;
+  callSite:
+    | {
+        /** The stack captured at submit(). */
+        stack?: string;
+      }
+    | undefined = undefined;
   /** Opaque per-sink state (a map run's chunk record, a future controller). */
   ref: unknown = undefined;
   /** submitWith()'s options, for an executor that takes more than signal and timeoutMs. */
@@ -68,9 +91,13 @@ export class Job {
   transfer: Movable[] | undefined = undefined;
 
   constructor(
+    /** The task to run. */
     readonly task: AnyTask,
+    /** A single call, or a chunk of map or starmap items. */
     readonly mode: JobMode,
+    /** The call's arguments, or the chunk's items (argument tuples for starmap). */
     readonly payload: unknown[],
+    /** Where its outcome goes. */
     readonly sink: JobSink,
   ) {}
 
