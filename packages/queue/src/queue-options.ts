@@ -115,6 +115,23 @@ const KEYS = [
   'prefix',
 ] as const;
 
+/** The `codec` and `tasksRoot` options an executor and a worker both take. */
+export function checkCodecAndRoot(options: { codec?: unknown; tasksRoot?: unknown }): void {
+  if (options.codec !== undefined && !isJobCodec(options.codec)) {
+    throw invalid(
+      'codec',
+      'an object with name, encode(value, root) and decode(text)',
+      options.codec,
+    );
+  }
+  if (
+    options.tasksRoot !== undefined &&
+    (typeof options.tasksRoot !== 'string' || options.tasksRoot === '')
+  ) {
+    throw invalid('tasksRoot', 'a folder path', options.tasksRoot);
+  }
+}
+
 export function checkQueueName(name: string, value: unknown): string {
   if (typeof value !== 'string' || !/^[A-Za-z0-9_.-]{1,200}$/.test(value)) {
     throw invalid(name, 'a queue name of letters, digits, `_`, `.` and `-`', value);
@@ -140,19 +157,7 @@ export function checkRetries(value: unknown): number {
 export function resolveQueueOptions(options: QueueExecutorOptions): ResolvedQueueOptions {
   checkObject('options', options);
   checkKnownKeys('QueueExecutor', options, KEYS);
-  if (options.codec !== undefined && !isJobCodec(options.codec)) {
-    throw invalid(
-      'codec',
-      'an object with name, encode(value, root) and decode(text)',
-      options.codec,
-    );
-  }
-  if (
-    options.tasksRoot !== undefined &&
-    (typeof options.tasksRoot !== 'string' || options.tasksRoot === '')
-  ) {
-    throw invalid('tasksRoot', 'a folder path', options.tasksRoot);
-  }
+  checkCodecAndRoot(options);
   const prefix = options.prefix ?? 'concur';
   if (typeof prefix !== 'string' || !/^[A-Za-z0-9_.-]{1,50}$/.test(prefix)) {
     throw invalid('prefix', 'a key prefix of letters, digits, `_`, `.` and `-`', prefix);

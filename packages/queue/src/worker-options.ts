@@ -1,9 +1,9 @@
 import { availableParallelism } from 'node:os';
 import { checkInteger, checkKnownKeys, checkObject, checkOneOf, invalid } from 'concur/backend';
 import { parseConnection, type QueueConnection, type RedisClientOptions } from './connection.ts';
-import { isJobCodec, type JobCodec, jsonCodec } from './job-codec.ts';
+import { type JobCodec, jsonCodec } from './job-codec.ts';
 import type { LocalModel } from './local-executor.ts';
-import { checkQueueName } from './queue-options.ts';
+import { checkCodecAndRoot, checkQueueName } from './queue-options.ts';
 
 /** Options of `runQueueWorker()`, the library form of `concur worker`. */
 export interface QueueWorkerOptions {
@@ -113,19 +113,7 @@ export function resolveWorkerOptions(options: QueueWorkerOptions): ResolvedWorke
     options.concurrency ?? (model === 'async' ? 16 : 1),
     1,
   );
-  if (options.codec !== undefined && !isJobCodec(options.codec)) {
-    throw invalid(
-      'codec',
-      'an object with name, encode(value, root) and decode(text)',
-      options.codec,
-    );
-  }
-  if (
-    options.tasksRoot !== undefined &&
-    (typeof options.tasksRoot !== 'string' || options.tasksRoot === '')
-  ) {
-    throw invalid('tasksRoot', 'a folder path', options.tasksRoot);
-  }
+  checkCodecAndRoot(options);
   return {
     redis: parseConnection(options.connection),
     queue: checkQueueName('queue', options.queue),
