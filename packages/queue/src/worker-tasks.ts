@@ -234,11 +234,21 @@ async function importTasksModule(file: string): Promise<Record<string, unknown>>
   }
 }
 
+/**
+ * Node's refusals of a .ts module that tsx would load: no loader for .ts (Node 20), and
+ * syntax type stripping cannot remove, or a file under node_modules (22.18+, 24, 26).
+ */
+const TS_LOAD_ERRORS = new Set([
+  'ERR_UNKNOWN_FILE_EXTENSION',
+  'ERR_UNSUPPORTED_TYPESCRIPT_SYNTAX',
+  'ERR_UNSUPPORTED_NODE_MODULES_TYPE_STRIPPING',
+]);
+
 /** The import error's message, with what to do when it is TypeScript without tsx. */
 function tsxHint(file: string, error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   const code = (error as { code?: unknown } | null)?.code;
-  if (/\.[mc]?tsx?$/.test(file) && code === 'ERR_UNKNOWN_FILE_EXTENSION') {
+  if (/\.[mc]?tsx?$/.test(file) && typeof code === 'string' && TS_LOAD_ERRORS.has(code)) {
     return `${message}. ${file} is TypeScript and tsx is not loaded: run \`npm install -D tsx\` and start the worker with \`node --import tsx\`, or pass the compiled .js file`;
   }
   return message;
