@@ -47,12 +47,18 @@ async function canTake(mutex: ThreadMutex): Promise<{ ok: boolean; reports: numb
 describe('thread primitives whose holder is killed', () => {
   it('a ThreadMutex in a lock/unlock loop stopped 40 times at random points is never left locked by nobody', async () => {
     const mutex = new ThreadMutex();
+    const loopReports = new ThreadAtomicCounter();
+    let testReports = 0;
     for (let kill = 0; kill < 40; kill++) {
       const rounds = new ThreadAtomicCounter();
       const controller = new AbortController();
-      const looping = pool.submitWith(lockLoop, [mutex, rounds], { signal: controller.signal });
+      const looping = pool.submitWith(lockLoop, [mutex, rounds, loopReports], {
+        signal: controller.signal,
+      });
       const target = 1 + Math.floor(Math.random() * 2_000);
-      assert.ok(await until(() => rounds.value >= target), 'the loop ran');
+      const ran = await until(() => rounds.value >= target || looping.done);
+      if (looping.done) await looping; // a loop that failed says why
+      assert.ok(ran, `the loop ran (${rounds.value} of ${target} rounds after kill ${kill})`);
       controller.abort();
       await assert.rejects(looping, { name: 'AbortError' });
       const { ok, reports } = await canTake(mutex);
@@ -61,7 +67,13 @@ describe('thread primitives whose holder is killed', () => {
         `after kill ${kill + 1} the mutex could not be taken (state ${mutex.locked}, owner ${mutex.ownerId})`,
       );
       assert.ok(reports <= 1);
+      testReports += reports;
     }
+    // Each killed holder is reported once, to the test or to the next loop: never more.
+    assert.ok(
+      testReports + loopReports.value <= 40,
+      `${testReports} + ${loopReports.value} reports`,
+    );
   });
 
   it('a ThreadMutex rebuilt in the worker from its bare buffer is freed when that worker dies holding it', async () => {
