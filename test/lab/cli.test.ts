@@ -17,6 +17,20 @@ describe('concur CLI', { concurrency: 4 }, () => {
     });
   }
 
+  for (const flag of ['--version', '-v']) {
+    it(`${flag} prints the lab's version and the Node running it`, async () => {
+      const result = await runCli([flag]);
+      assert.equal(result.code, 0, result.stderr);
+      const { version } = JSON.parse(
+        readFileSync(new URL('../../packages/lab/package.json', import.meta.url), 'utf8'),
+      ) as { version: string };
+      assert.equal(
+        result.stdout,
+        `concur-lab ${version} (Node ${process.version}, ${process.platform}-${process.arch})\n`,
+      );
+    });
+  }
+
   for (const name of COMMANDS) {
     it(`${name} --help prints its usage and exits 0`, async () => {
       const result = await runCli([name, '--help']);
@@ -31,6 +45,11 @@ describe('concur CLI', { concurrency: 4 }, () => {
       'a non-integer',
       ['cpu', '--workers', 'two'],
       /--workers must be an integer from 1 and up, got 'two'/,
+    ],
+    [
+      'a negative number (not taken for a forgotten value)',
+      ['compare', 'cpu', '--batches', '-3'],
+      /--batches must be an integer from 1 and up, got '-3'/,
     ],
     [
       'zero workers',

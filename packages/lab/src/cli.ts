@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { readFileSync } from 'node:fs';
 import { commands } from './commands/index.ts';
 import { UsageError } from './support/args.ts';
 
@@ -12,8 +13,17 @@ function usage(): string {
     'Commands:',
     ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
-    'Run `concur <command> --help` for the options of a command.',
+    'Run `concur <command> --help` for the options of a command, `concur --version` for versions.',
   ].join('\n');
+}
+
+/** The lab's version, and the Node running it (what a bug report needs). */
+function versions(): string {
+  // src/cli.ts and dist/cli.js are both one folder below the package's root.
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
+  return `concur-lab ${pkg.version} (Node ${process.version}, ${process.platform}-${process.arch})`;
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -21,6 +31,10 @@ async function main(argv: string[]): Promise<number> {
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(`${usage()}\n`);
     return name === undefined ? 2 : 0;
+  }
+  if (name === '--version' || name === '-v' || name === 'version') {
+    process.stdout.write(`${versions()}\n`);
+    return 0;
   }
   const command = commands.find((c) => c.name === name);
   if (command === undefined) {

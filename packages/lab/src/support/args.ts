@@ -16,9 +16,31 @@ export interface Parsed {
   rest: string[];
 }
 
+/**
+ * `--flag -3` as `--flag=-3`: parseArgs takes a value that starts with a dash for a
+ * forgotten value ("ambiguous"), where the user meant a negative number, which the
+ * flag's own check then refuses with a message that says what it takes.
+ */
+function joinNegativeValues(argv: readonly string[], options: Options): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const next = argv[i + 1];
+    const long = arg.startsWith('--') && !arg.includes('=') ? options[arg.slice(2)] : undefined;
+    if (long?.type === 'string' && next !== undefined && /^-\d/.test(next)) {
+      out.push(`${arg}=${next}`);
+      i++;
+    } else {
+      out.push(arg);
+    }
+  }
+  return out;
+}
+
 /** parseArgs in strict mode, with `--help` on every command and errors as UsageError. */
 export function parseCommandArgs(argv: string[], options: Options, maxPositionals: number): Parsed {
   let parsed: ReturnType<typeof parseArgs>;
+  argv = joinNegativeValues(argv, options);
   try {
     parsed = parseArgs({
       args: argv,
