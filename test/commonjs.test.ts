@@ -1,70 +1,42 @@
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
-import {
-  copyFileSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import {
+  ensureBuilt,
+  FIXTURES,
+  ROOT,
+  runNode,
+  TempDirs,
+  userProject,
+} from './shared/user-project.ts';
 
 // CommonJS programs as their authors run them: plain `node main.js`, against the built
 // package (the concur-source condition of the test runner does not reach these children).
 // require('concur') loads the same ES module as import('concur'), so one program holds
 // one copy of every class whichever form it uses.
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const FIXTURE = join(ROOT, 'test/fixtures/commonjs');
-const TS_FIXTURE = join(ROOT, 'test/fixtures/commonjs-ts');
-const CORE = join(ROOT, 'packages/concur');
-const temps: string[] = [];
-
-function tempDir(name = 'concur-cjs-'): string {
-  const dir = mkdtempSync(join(tmpdir(), name));
-  temps.push(dir);
-  return dir;
-}
+const FIXTURE = join(FIXTURES, 'commonjs');
+const TS_FIXTURE = join(FIXTURES, 'commonjs-ts');
+const temps = new TempDirs();
 
 /** A CommonJS package folder that sees the built concur in node_modules, as an installed app would. */
-function commonjsProject(parent = tempDir()): string {
-  mkdirSync(parent, { recursive: true });
-  writeFileSync(join(parent, 'package.json'), JSON.stringify({ type: 'commonjs', private: true }));
-  mkdirSync(join(parent, 'node_modules'));
-  symlinkSync(CORE, join(parent, 'node_modules/concur'), 'dir');
-  return parent;
-}
+const commonjsProject = (dir?: string): string =>
+  userProject(temps, { type: 'commonjs', concur: 'link', ...(dir === undefined ? {} : { dir }) });
 
 function run(cwd: string, args: string[]): string {
-  const result = spawnSync(process.execPath, args, { cwd, encoding: 'utf8', timeout: 120_000 });
-  assert.equal(result.error, undefined, `the program did not finish: ${String(result.error)}`);
-  assert.equal(result.status, 0, `exit code ${result.status}\n${result.stderr}`);
-  assert.equal(
-    result.stderr,
-    '',
-    'no warning (require() of an ES module is not experimental here)',
-  );
-  return result.stdout;
+  const { stdout, stderr } = runNode(cwd, args);
+  assert.equal(stderr, '', 'no warning (require() of an ES module is not experimental here)');
+  return stdout;
 }
 
 /** The quick start's output: one search, then the starmap's two batches in order. */
 const QUICK_START = '3\n2\n0\n';
 
-before(() => {
-  if (!existsSync(join(CORE, 'dist/require-types/index.d.ts'))) {
-    execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore' });
-  }
-});
+before(() => ensureBuilt('dist/require-types/index.d.ts'));
 
-after(() => {
-  for (const dir of temps) rmSync(dir, { recursive: true, force: true });
-});
+after(() => temps.removeAll());
 
 describe('a CommonJS program', () => {
   it('runs the CommonJS quick start of docs/typescript.md with require() and task(__filename) in threads and processes', () => {
@@ -76,7 +48,7 @@ describe('a CommonJS program', () => {
     // __filename becomes a file: URL in task(); submit() finds the module in require.cache
     // by that URL's path, and the worker imports the URL: both need it to round-trip.
     // `cube` is not among the names an ES import of its module sees, only in module.exports.
-    const dir = commonjsProject(join(tempDir(), 'my app #1 %41 ü'));
+    const dir = commonjsProject(join(temps.make('concur-cjs-'), 'my app #1 %41 ü'));
     for (const file of ['main.js', 'tasks.js', 'both-forms.js', 'exports-object.js']) {
       copyFileSync(join(FIXTURE, file), join(dir, file));
     }

@@ -1,30 +1,23 @@
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
-import {
-  copyFileSync,
-  cpSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
+import {
+  ensureBuilt,
+  lastJsonLine,
+  ROOT,
+  runNode,
+  TempDirs,
+  userProject,
+} from './shared/user-project.ts';
 
 // TypeScript task modules as users run them on Node 22.18+, 24 and 26, where `node main.ts`
 // strips types without tsx, and on Node 20, where only tsx runs them. Each program runs in a
 // folder of its own under the OS temp dir, so no node_modules above it can lend it tsx.
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const FIXTURES = join(ROOT, 'test/fixtures');
-const CORE = join(ROOT, 'packages/concur');
 const TSX = join(ROOT, 'node_modules/tsx');
-const temps: string[] = [];
+const temps = new TempDirs();
 
 // process.features.typescript is 'strip' or 'transform' where Node runs .ts files itself
 // (22.18+ and 23.6+ by default), false or absent before.
@@ -34,47 +27,20 @@ const cannotStrip = typescript
   : `Node ${process.version} cannot strip TypeScript types (it does by default from 22.18 and 23.6)`;
 
 /** A project folder with concur installed as a copy of the build: no tsx reachable from it. */
-function projectWithoutTsx(fixture: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'concur-native-ts-'));
-  temps.push(dir);
-  writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: 'module', private: true }));
-  const concur = join(dir, 'node_modules/concur');
-  mkdirSync(concur, { recursive: true });
-  copyFileSync(join(CORE, 'package.json'), join(concur, 'package.json'));
-  cpSync(join(CORE, 'dist'), join(concur, 'dist'), { recursive: true });
-  cpSync(join(FIXTURES, fixture), dir, { recursive: true });
-  return dir;
-}
+const projectWithoutTsx = (fixture: string): string =>
+  userProject(temps, { type: 'module', concur: 'copy', fixture });
 
-function projectWithTsx(fixture: string): string {
-  const dir = projectWithoutTsx(fixture);
-  symlinkSync(TSX, join(dir, 'node_modules/tsx'), 'dir');
-  return dir;
-}
+const projectWithTsx = (fixture: string): string =>
+  userProject(temps, { type: 'module', concur: 'copy', tsx: true, fixture });
 
-function run(cwd: string, args: string[], env: NodeJS.ProcessEnv = process.env): unknown {
-  const result = spawnSync(process.execPath, args, {
-    cwd,
-    env,
-    encoding: 'utf8',
-    timeout: 120_000,
-  });
-  assert.equal(result.error, undefined, `the program did not finish: ${String(result.error)}`);
-  assert.equal(result.status, 0, `exit code ${result.status}\n${result.stderr}`);
-  return JSON.parse(result.stdout.trim().split('\n').at(-1)!);
-}
+const run = (cwd: string, args: string[], env: NodeJS.ProcessEnv = process.env): unknown =>
+  lastJsonLine(runNode(cwd, args, { env }).stdout);
 
 const EXPECTED = { counts: [4, 25, 168], where: { inWorker: true, extension: '.ts' } };
 
-before(() => {
-  if (!existsSync(join(CORE, 'dist/index.js'))) {
-    execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore' });
-  }
-});
+before(() => ensureBuilt());
 
-after(() => {
-  for (const dir of temps) rmSync(dir, { recursive: true, force: true });
-});
+after(() => temps.removeAll());
 
 // Skipped test by test, so that the runner's closing count shows the skips.
 describe("TypeScript task modules on Node's own type stripping (node main.ts)", () => {

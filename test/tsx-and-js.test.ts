@@ -1,51 +1,29 @@
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
-import {
-  copyFileSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import {
+  ensureBuilt,
+  FIXTURES,
+  lastJsonLine,
+  userProject as project,
+  ROOT,
+  runNode,
+  TempDirs,
+} from './shared/user-project.ts';
 
 // These tests run programs as a user would: the TypeScript fixture under tsx, the same
 // fixture compiled by the project's tsc. test/packages.test.ts installs the packed tarballs.
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const FIXTURE = join(ROOT, 'test/fixtures/ts-program');
-const CORE = join(ROOT, 'packages/concur');
+const FIXTURE = join(FIXTURES, 'ts-program');
 const EXPECTED_COUNTS = [4, 25, 168];
-const temps: string[] = [];
-
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'concur-user-'));
-  temps.push(dir);
-  return dir;
-}
+const temps = new TempDirs();
 
 /** A folder that sees concur (the built repo) and tsx in node_modules, as an installed app would. */
-function userProject(): string {
-  const dir = tempDir();
-  writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: 'module', private: true }));
-  mkdirSync(join(dir, 'node_modules'));
-  symlinkSync(CORE, join(dir, 'node_modules/concur'), 'dir');
-  symlinkSync(join(ROOT, 'node_modules/tsx'), join(dir, 'node_modules/tsx'), 'dir');
-  return dir;
-}
+const userProject = (): string => project(temps, { type: 'module', concur: 'link', tsx: true });
 
-function run(cwd: string, args: string[]): unknown {
-  const result = spawnSync(process.execPath, args, { cwd, encoding: 'utf8', timeout: 120_000 });
-  assert.equal(result.error, undefined, `the program did not finish: ${String(result.error)}`);
-  assert.equal(result.status, 0, `exit code ${result.status}\n${result.stderr}`);
-  return JSON.parse(result.stdout.trim().split('\n').at(-1)!);
-}
+const run = (cwd: string, args: string[]): unknown => lastJsonLine(runNode(cwd, args).stdout);
 
 function assertReport(report: unknown, extension: string): void {
   for (const runtime of ['thread', 'process']) {
@@ -56,15 +34,9 @@ function assertReport(report: unknown, extension: string): void {
   }
 }
 
-before(() => {
-  if (!existsSync(join(CORE, 'dist/index.js'))) {
-    execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore' });
-  }
-});
+before(() => ensureBuilt());
 
-after(() => {
-  for (const dir of temps) rmSync(dir, { recursive: true, force: true });
-});
+after(() => temps.removeAll());
 
 describe('a user program', () => {
   it('runs TypeScript tasks under tsx (node --import tsx main.ts) in threads and processes', () => {

@@ -1,18 +1,16 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { ROOT, runNode as runProgram, TempDirs } from '../shared/user-project.ts';
 
 // Each package packed as `npm publish` would, and installed into an empty folder as a
 // user would: what arrives in node_modules, and whether the quick start runs from it.
 // The installs reach the npm registry for the queue's and the lab's own dependencies
 // (npm's cache makes repeats cheap, but nothing here relies on it being warm).
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const temps: string[] = [];
+const temps = new TempDirs();
 
 interface Packed {
   file: string;
@@ -20,11 +18,7 @@ interface Packed {
 }
 const packed = new Map<string, Packed>();
 
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'concur-pkg-'));
-  temps.push(dir);
-  return dir;
-}
+const tempDir = (): string => temps.make('concur-pkg-');
 
 function npm(cwd: string, args: string[]): string {
   return execFileSync('npm', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
@@ -56,12 +50,7 @@ function installed(dir: string): string[] {
     .sort();
 }
 
-function runNode(cwd: string, args: string[]): string {
-  const result = spawnSync(process.execPath, args, { cwd, encoding: 'utf8', timeout: 120_000 });
-  assert.equal(result.error, undefined, String(result.error));
-  assert.equal(result.status, 0, `exit code ${result.status}\n${result.stderr}`);
-  return result.stdout;
-}
+const runNode = (cwd: string, args: string[]): string => runProgram(cwd, args).stdout;
 
 before(() => {
   const dest = tempDir();
@@ -74,7 +63,7 @@ before(() => {
 });
 
 after(() => {
-  for (const dir of temps) rmSync(dir, { recursive: true, force: true });
+  temps.removeAll();
 });
 
 describe('the packed packages', () => {
