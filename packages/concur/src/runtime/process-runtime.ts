@@ -4,7 +4,8 @@ import type { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { checkEntry } from './entry-check.ts';
 import { FrameKind, FrameReader, frame, PipeFd } from './pipe-frames.ts';
-import type { FromWorker, ToWorker, WorkerSetup } from './protocol.ts';
+import { PROGRESS_FD, ProgressFile } from './progress-file.ts';
+import type { FromWorker, ProcessSetup, ToWorker, WorkerSetup } from './protocol.ts';
 import { entryUrl, type RuntimeAdapter, type WorkerEvents, type WorkerHandle } from './runtime.ts';
 
 const ENTRY_URL = entryUrl(import.meta.url, 'process-entry');
@@ -28,6 +29,15 @@ export interface ProcessRuntimeOptions {
 
 type Refable = { ref?: () => void; unref?: () => void };
 
+/** A progress file, or undefined if the temporary folder refuses one (read-only, full). */
+function openProgressFile(): ProgressFile | undefined {
+  try {
+    return new ProgressFile();
+  } catch {
+    return undefined;
+  }
+}
+
 class ProcessHandle implements WorkerHandle {
   readonly runtime = 'process' as const;
   readonly id: number;
@@ -35,6 +45,8 @@ class ProcessHandle implements WorkerHandle {
   readonly #fromChild: Readable;
   readonly #toChild: Writable;
   readonly #reader: FrameReader;
+  /** Where the child counts the jobs it started; undefined: it sends Started frames instead. */
+  readonly #progress: ProgressFile | undefined;
   #started = 0;
   #open = true;
   readonly #events: WorkerEvents;
@@ -45,11 +57,19 @@ class ProcessHandle implements WorkerHandle {
     // the child writes to fd 3 synchronously, so whatever it wrote before a sudden death
     // (results, the count of jobs started) still arrives, before 'close'; it reads fd 4
     // synchronously while it polls between tasks. The IPC channel only tells it we are gone.
-    this.#child = fork(ENTRY, [], {
-      execArgv: options.execArgv ?? process.execArgv,
-      env: options.env ?? process.env,
-      stdio: ['inherit', 'inherit', 'inherit', 'pipe', 'pipe', 'ipc'],
-    });
+    this.#progress = openProgressFile();
+    const stdio: ForkOptions['stdio'] = ['inherit', 'inherit', 'inherit', 'pipe', 'pipe', 'ipc'];
+    if (this.#progress !== undefined) stdio.push(this.#progress.fd);
+    try {
+      this.#child = fork(ENTRY, [], {
+        execArgv: options.execArgv ?? process.execArgv,
+        env: options.env ?? process.env,
+        stdio,
+      });
+    } catch (error) {
+      this.#progress?.close();
+      throw error;
+    }
     this.id = this.#child.pid ?? -1;
     this.#fromChild = this.#child.stdio[PipeFd.FromChild] as Readable;
     this.#toChild = this.#child.stdio[PipeFd.ToChild] as Writable;
@@ -61,9 +81,14 @@ class ProcessHandle implements WorkerHandle {
     // 'close' (not 'exit') fires once stdio is drained, so every frame has been read.
     this.#child.on('close', (code, signal) => {
       this.#open = false;
+      if (this.#progress !== undefined) {
+        this.#started = this.#progress.read();
+        this.#progress.close();
+      }
       events.exit(code, signal);
     });
-    this.#write({ setup, parent: process.pid });
+    const progress = this.#progress === undefined ? undefined : PROGRESS_FD;
+    this.#write({ setup, parent: process.pid, progress });
   }
 
   #onFrame(kind: number, body: Buffer): void {
@@ -84,7 +109,7 @@ class ProcessHandle implements WorkerHandle {
     }
   }
 
-  #write(message: ToWorker | { setup: WorkerSetup; parent: number }): void {
+  #write(message: ToWorker | ProcessSetup): void {
     // serialize() throws here, in the caller, on a value it cannot clone.
     const parts = frame(FrameKind.Message, v8!.serialize(message));
     if (!this.#open || !this.#toChild.writable) return;
@@ -96,7 +121,7 @@ class ProcessHandle implements WorkerHandle {
   }
 
   startedCount(): number {
-    return this.#started;
+    return this.#open && this.#progress !== undefined ? this.#progress.read() : this.#started;
   }
 
   stop(): void {

@@ -74,6 +74,14 @@ export interface WorkerSetup {
   entry?: string | undefined;
 }
 
+/** Parent -> child process, first: its setup, who its parent is, and where to count jobs started. */
+export interface ProcessSetup {
+  setup: WorkerSetup;
+  parent: number;
+  /** The child's descriptor of its progress file (progress-file.ts); undefined: it sends Started frames. */
+  progress: number | undefined;
+}
+
 /** Fields per task definition in RunMessage.d: ref, moduleUrl, name. */
 export const DEF_FIELDS = 3;
 /** Fields per job in RunMessage.j: id, ref, mode, payload. */

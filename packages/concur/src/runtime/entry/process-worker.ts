@@ -4,7 +4,8 @@ import { deserialize, serialize } from 'node:v8';
 import { encodeError } from '../../errors/error-codec.ts';
 import { safeText } from '../../errors/thrown-value.ts';
 import { FrameKind, type FrameKindValue, FrameReader, frame, PipeFd } from '../pipe-frames.ts';
-import type { FromWorker, ToWorker, WorkerSetup } from '../protocol.ts';
+import { progressWriter } from '../progress-file.ts';
+import type { FromWorker, ProcessSetup, ToWorker } from '../protocol.ts';
 import { IdlePoller } from './idle-poller.ts';
 import { watchParent } from './parent-watchdog.ts';
 import { WorkerLoop } from './worker-loop.ts';
@@ -12,6 +13,8 @@ import { WorkerLoop } from './worker-loop.ts';
 /** Our ends of the two pipes the parent opened. */
 const FROM_PARENT = PipeFd.ToChild;
 const TO_PARENT = PipeFd.FromChild;
+/** Reads up to this size are copied out of the read buffer rather than handed on with it. */
+const COPY_BELOW = 4096;
 
 /**
  * The worker side of a child process: reads frames from the parent's pipe until told to
@@ -70,7 +73,7 @@ export async function runProcessWorker(): Promise<void> {
   let loop: WorkerLoop | undefined;
   let pollWhenDone = false;
 
-  function onMessage(message: ToWorker | { setup: WorkerSetup; parent: number }): void {
+  function onMessage(message: ToWorker | ProcessSetup): void {
     if ('setup' in message) {
       // A task busy on this thread would keep us from seeing the parent die: a second thread watches.
       watchParent(message.parent);
@@ -78,11 +81,14 @@ export async function runProcessWorker(): Promise<void> {
         {
           runtime: 'process',
           post: (m: FromWorker) => writeFrame(FrameKind.Message, serialize(m)),
-          // A synchronous write: it reaches the pipe even if the next instruction kills us.
-          markStarted: (count) => {
-            started.writeInt32LE(count, 0);
-            writeFrame(FrameKind.Started, started);
-          },
+          // A synchronous write: it reaches the file (or pipe) even if the next instruction kills us.
+          markStarted:
+            message.progress === undefined
+              ? (count) => {
+                  started.writeInt32LE(count, 0);
+                  writeFrame(FrameKind.Started, started);
+                }
+              : progressWriter(message.progress),
           idle: pollWhileIdle,
         },
         message.setup,
@@ -96,10 +102,10 @@ export async function runProcessWorker(): Promise<void> {
   }
 
   const reader = new FrameReader((kind, body) => {
-    if (kind === FrameKind.Message) onMessage(deserialize(body) as ToWorker);
+    if (kind === FrameKind.Message) onMessage(deserialize(body) as ToWorker | ProcessSetup);
   });
 
-  /** Where the next synchronous read lands; handed to the reader whole, then replaced. */
+  /** Where the synchronous reads land; a small read is copied out, a large one handed on whole. */
   let spare = Buffer.allocUnsafe(64 * 1024);
 
   const poller = new IdlePoller(
@@ -112,9 +118,15 @@ export async function runProcessWorker(): Promise<void> {
         throw error;
       }
       if (n === 0) process.exit(0);
-      const read = spare.subarray(0, n);
-      spare = Buffer.allocUnsafe(spare.length);
-      reader.push(read);
+      // A job is a few dozen bytes: copying them (from Node's buffer pool) is cheaper than
+      // a new 64 KB buffer per message, which also cost a GC of external memory now and then.
+      if (n <= COPY_BELOW) {
+        reader.push(Buffer.from(spare.subarray(0, n)));
+      } else {
+        const read = spare.subarray(0, n);
+        spare = Buffer.allocUnsafe(spare.length);
+        reader.push(read);
+      }
       return true;
     },
     () => loop?.idle === true,
