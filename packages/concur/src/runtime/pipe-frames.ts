@@ -4,6 +4,8 @@
  * the child can read its pipe synchronously while it polls, and write results synchronously,
  * so what it wrote before dying still reaches the parent, in order with everything else.
  */
+import { encodeCompact } from './compact-codec.ts';
+
 /** File descriptors of the two pipes in the child (fd 0-2 are its stdio). */
 export const PipeFd = Object.freeze({ FromChild: 3, ToChild: 4 } as const);
 
@@ -14,6 +16,8 @@ export const FrameKind = Object.freeze({
   Started: 2,
   /** Child -> parent: UTF-8 JSON record of the uncaught error the child dies of. */
   Fatal: 3,
+  /** A protocol message of primitives and plain arrays only, either way (compact-codec.ts). */
+  Compact: 4,
 } as const);
 
 export type FrameKindValue = (typeof FrameKind)[keyof typeof FrameKind];
@@ -35,6 +39,15 @@ export function frame(kind: FrameKindValue, body: Uint8Array): Uint8Array[] {
   if (!joined) return [out, body];
   out.set(body, HEADER);
   return [out];
+}
+
+/** `message` as one Compact frame, or undefined if it holds more than primitives and plain arrays. */
+export function compactFrame(message: object): Buffer | undefined {
+  const out = encodeCompact(message, HEADER);
+  if (out === undefined) return undefined;
+  out[0] = FrameKind.Compact;
+  out.writeUInt32LE(out.length - HEADER, 1);
+  return out;
 }
 
 /**

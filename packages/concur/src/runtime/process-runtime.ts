@@ -2,8 +2,9 @@ import type { ChildProcess, ForkOptions } from 'node:child_process';
 import { createRequire } from 'node:module';
 import type { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import { decodeCompact } from './compact-codec.ts';
 import { checkEntry } from './entry-check.ts';
-import { FrameKind, FrameReader, frame, PipeFd } from './pipe-frames.ts';
+import { compactFrame, FrameKind, FrameReader, frame, PipeFd } from './pipe-frames.ts';
 import { PROGRESS_FD, ProgressFile } from './progress-file.ts';
 import type { FromWorker, ProcessSetup, ToWorker, WorkerSetup } from './protocol.ts';
 import { entryUrl, type RuntimeAdapter, type WorkerEvents, type WorkerHandle } from './runtime.ts';
@@ -92,7 +93,9 @@ class ProcessHandle implements WorkerHandle {
   }
 
   #onFrame(kind: number, body: Buffer): void {
-    if (kind === FrameKind.Message) {
+    if (kind === FrameKind.Compact) {
+      this.#events.message(decodeCompact(body) as FromWorker);
+    } else if (kind === FrameKind.Message) {
       this.#events.message(v8!.deserialize(body) as FromWorker);
     } else if (kind === FrameKind.Started) {
       this.#started = body.readInt32LE(0);
@@ -110,10 +113,13 @@ class ProcessHandle implements WorkerHandle {
   }
 
   #write(message: ToWorker | ProcessSetup): void {
+    const compact = compactFrame(message);
     // serialize() throws here, in the caller, on a value it cannot clone.
-    const parts = frame(FrameKind.Message, v8!.serialize(message));
+    const parts =
+      compact === undefined ? frame(FrameKind.Message, v8!.serialize(message)) : undefined;
     if (!this.#open || !this.#toChild.writable) return;
-    for (const part of parts) this.#toChild.write(part);
+    if (parts === undefined) this.#toChild.write(compact);
+    else for (const part of parts) this.#toChild.write(part);
   }
 
   send(message: ToWorker): void {

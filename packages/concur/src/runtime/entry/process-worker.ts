@@ -3,7 +3,15 @@ import { Socket } from 'node:net';
 import { deserialize, serialize } from 'node:v8';
 import { encodeError } from '../../errors/error-codec.ts';
 import { safeText } from '../../errors/thrown-value.ts';
-import { FrameKind, type FrameKindValue, FrameReader, frame, PipeFd } from '../pipe-frames.ts';
+import { decodeCompact } from '../compact-codec.ts';
+import {
+  compactFrame,
+  FrameKind,
+  type FrameKindValue,
+  FrameReader,
+  frame,
+  PipeFd,
+} from '../pipe-frames.ts';
 import { progressWriter } from '../progress-file.ts';
 import type { FromWorker, ProcessSetup, ToWorker } from '../protocol.ts';
 import { IdlePoller } from './idle-poller.ts';
@@ -80,7 +88,11 @@ export async function runProcessWorker(): Promise<void> {
       loop = new WorkerLoop(
         {
           runtime: 'process',
-          post: (m: FromWorker) => writeFrame(FrameKind.Message, serialize(m)),
+          post: (m: FromWorker) => {
+            const compact = compactFrame(m);
+            if (compact === undefined) writeFrame(FrameKind.Message, serialize(m));
+            else writeAll(compact);
+          },
           // A synchronous write: it reaches the file (or pipe) even if the next instruction kills us.
           markStarted:
             message.progress === undefined
@@ -102,7 +114,8 @@ export async function runProcessWorker(): Promise<void> {
   }
 
   const reader = new FrameReader((kind, body) => {
-    if (kind === FrameKind.Message) onMessage(deserialize(body) as ToWorker | ProcessSetup);
+    if (kind === FrameKind.Compact) onMessage(decodeCompact(body) as ToWorker);
+    else if (kind === FrameKind.Message) onMessage(deserialize(body) as ToWorker | ProcessSetup);
   });
 
   /** Where the synchronous reads land; a small read is copied out, a large one handed on whole. */

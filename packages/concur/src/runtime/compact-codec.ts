@@ -1,0 +1,147 @@
+/**
+ * A small codec for the messages of a process worker's pipes that hold only primitives and
+ * plain arrays: a call with number or string arguments and its result, the common tiny job.
+ * v8.serialize() costs about 2-4 us per message whatever its size (a serializer object and
+ * its buffer per call: 3.7 us for `{ j: [id, ref, mode, [41]] }`, 1.3 us to read a result
+ * back, on the 2-core EPYC host), four times per round trip; this writes the same message
+ * in well under a microsecond. Anything else (objects, errors, Maps, typed arrays, holes,
+ * arrays with extra keys) returns undefined and goes through v8.serialize() as before.
+ * Numbers travel as float64 and strings as UTF-16 code units, so every value comes back
+ * exactly as v8 would give it (-0, NaN, lone surrogates included).
+ */
+
+/** Which message a compact body holds. */
+const Shape = Object.freeze({ Run: 1, Results: 2 } as const);
+
+const Tag = Object.freeze({
+  Undefined: 0,
+  Null: 1,
+  False: 2,
+  True: 3,
+  Number: 4,
+  String: 5,
+  Array: 6,
+} as const);
+
+/** Past this many values, or string code units, v8's fixed cost no longer dominates. */
+const MAX_VALUES = 256;
+const MAX_UNITS = 4096;
+
+/** Bytes a value takes, or -1 if it is not compact. */
+function sizeOf(value: unknown, budget: { values: number; units: number }): number {
+  if (--budget.values < 0) return -1;
+  switch (typeof value) {
+    case 'number':
+      return 9;
+    case 'boolean':
+    case 'undefined':
+      return 1;
+    case 'string':
+      budget.units -= value.length;
+      return budget.units < 0 ? -1 : 5 + 2 * value.length;
+    case 'object': {
+      if (value === null) return 1;
+      if (!Array.isArray(value) || Object.getPrototypeOf(value) !== Array.prototype) return -1;
+      let size = 5;
+      for (let i = 0; i < value.length; i++) {
+        // A hole would come back as undefined; v8 keeps it a hole.
+        if (value[i] === undefined && !(i in value)) return -1;
+        const s = sizeOf(value[i], budget);
+        if (s < 0) return -1;
+        size += s;
+      }
+      // Keys beside the indices (arr.extra = 1) travel with v8, not here.
+      if (Object.keys(value).length !== value.length) return -1;
+      return size;
+    }
+    default:
+      return -1;
+  }
+}
+
+function put(buffer: Buffer, at: number, value: unknown): number {
+  switch (typeof value) {
+    case 'number':
+      buffer[at] = Tag.Number;
+      buffer.writeDoubleLE(value, at + 1);
+      return at + 9;
+    case 'boolean':
+      buffer[at] = value ? Tag.True : Tag.False;
+      return at + 1;
+    case 'undefined':
+      buffer[at] = Tag.Undefined;
+      return at + 1;
+    case 'string':
+      buffer[at] = Tag.String;
+      buffer.writeUInt32LE(value.length, at + 1);
+      return at + 5 + buffer.write(value, at + 5, 'utf16le');
+    default: {
+      if (value === null) {
+        buffer[at] = Tag.Null;
+        return at + 1;
+      }
+      const list = value as unknown[];
+      buffer[at] = Tag.Array;
+      buffer.writeUInt32LE(list.length, at + 1);
+      let next = at + 5;
+      for (const item of list) next = put(buffer, next, item);
+      return next;
+    }
+  }
+}
+
+/**
+ * `message` as a compact body behind `header` free bytes (for the frame's header), or
+ * undefined if it is not a RunMessage without definitions or a ResultsMessage of compact values.
+ */
+export function encodeCompact(message: object, header: number): Buffer | undefined {
+  const keys = Object.keys(message);
+  if (keys.length !== 1) return undefined;
+  const shape = keys[0] === 'j' ? Shape.Run : keys[0] === 'r' ? Shape.Results : 0;
+  const list = (message as { j?: unknown; r?: unknown })[keys[0] as 'j' | 'r'];
+  if (shape === 0 || !Array.isArray(list)) return undefined;
+  const size = sizeOf(list, { values: MAX_VALUES, units: MAX_UNITS });
+  if (size < 0) return undefined;
+  const buffer = Buffer.allocUnsafe(header + 1 + size);
+  buffer[header] = shape;
+  put(buffer, header + 1, list);
+  return buffer;
+}
+
+function take(body: Buffer, cursor: { at: number }): unknown {
+  const at = cursor.at;
+  switch (body[at]) {
+    case Tag.Number:
+      cursor.at = at + 9;
+      return body.readDoubleLE(at + 1);
+    case Tag.String: {
+      const end = at + 5 + 2 * body.readUInt32LE(at + 1);
+      cursor.at = end;
+      return body.toString('utf16le', at + 5, end);
+    }
+    case Tag.Array: {
+      const list = new Array(body.readUInt32LE(at + 1));
+      cursor.at = at + 5;
+      for (let i = 0; i < list.length; i++) list[i] = take(body, cursor);
+      return list;
+    }
+    case Tag.Null:
+      cursor.at = at + 1;
+      return null;
+    case Tag.True:
+      cursor.at = at + 1;
+      return true;
+    case Tag.False:
+      cursor.at = at + 1;
+      return false;
+    default:
+      cursor.at = at + 1;
+      return undefined;
+  }
+}
+
+/** The message a compact body holds. */
+export function decodeCompact(body: Buffer): { j: unknown[] } | { r: unknown[] } {
+  const list = take(body, { at: 1 }) as unknown[];
+  return body[0] === Shape.Run ? { j: list } : { r: list };
+}
