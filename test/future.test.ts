@@ -52,6 +52,20 @@ describe('Future', () => {
     rejectFuture(f, new Error('ignored'));
     const g = createFuture<number>();
     rejectFuture(g, new Error('never awaited'));
+    // Awaited while pending, rejected later: the reaction attached at once handles it.
+    const h = createFuture<number>();
+    const caught = h.catch(() => 'caught');
+    const k = createFuture<number>();
+    const awaited = (async () => {
+      try {
+        return await k;
+      } catch {
+        return 'awaited';
+      }
+    })();
+    rejectFuture(h, new Error('caught later'));
+    rejectFuture(k, new Error('awaited later'));
+    assert.deepEqual(await Promise.all([caught, awaited]), ['caught', 'awaited']);
     await new Promise((resolve) => setImmediate(resolve));
     process.off('unhandledRejection', count);
     assert.equal(unhandled, 0);
