@@ -78,7 +78,11 @@ class ProcessHandle implements WorkerHandle {
     this.#fromChild.on('data', (chunk: Buffer) => this.#reader.push(chunk));
     // A child that dies while we write finds the pipe closed; 'close' tells the pool.
     this.#toChild.on('error', () => {});
-    this.#child.on('error', events.error);
+    this.#child.on('error', (error) => {
+      // A child that never started has no 'close' to come: its progress file goes now.
+      if (this.#child.pid === undefined) this.#progress?.close();
+      events.error(error);
+    });
     // 'close' (not 'exit') fires once stdio is drained, so every frame has been read.
     this.#child.on('close', (code, signal) => {
       this.#open = false;
