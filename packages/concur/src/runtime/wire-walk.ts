@@ -30,6 +30,9 @@ const codecOf = (value: object): WireCodec | undefined => (value as { [kWire]?: 
 
 // What structured clone copies as a whole, so there is nothing inside to look for.
 function isLeaf(value: object): boolean {
+  // Most values searched are plain records and lists: one prototype read settles them.
+  const proto = Object.getPrototypeOf(value);
+  if (proto === Object.prototype || proto === Array.prototype || proto === null) return false;
   return (
     ArrayBuffer.isView(value) ||
     value instanceof ArrayBuffer ||
@@ -68,18 +71,47 @@ export function needsWire(values: ArrayLike<unknown>): boolean {
   return false;
 }
 
+/**
+ * Objects a search visits before it remembers what it has seen. A map searches every item:
+ * over 10,000 records of ~1 KB, a Set per record plus a visit call per child took 17-22 ms,
+ * this (no Set for small values, plain records and lists walked inline) 13-15 ms; either
+ * change alone measured no gain. A cycle or a shared subtree is walked again until the
+ * count is passed, then once more at most: the search still ends.
+ */
+const REMEMBER_AFTER = 64;
+
 function holdsCodec(root: object): boolean {
   // Iterative, so a long linked structure cannot overflow the stack.
   const stack: object[] = [root];
-  const seen = new Set<object>();
+  const push = (child: unknown) => {
+    if (child !== null && typeof child === 'object') stack.push(child);
+  };
+  let seen: Set<object> | undefined;
+  let visited = 0;
   while (stack.length > 0) {
     const value = stack.pop() as object;
     if (codecOf(value) !== undefined) return true;
-    if (isLeaf(value) || seen.has(value)) continue;
-    seen.add(value);
-    children(value, (child) => {
-      if (child !== null && typeof child === 'object') stack.push(child);
-    });
+    if (isLeaf(value)) continue;
+    if (seen !== undefined) {
+      if (seen.has(value)) continue;
+      seen.add(value);
+    } else if (++visited > REMEMBER_AFTER) {
+      seen = new Set([value]);
+    }
+    // The common shapes inline: a visit call per child cost more than the check it makes.
+    if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) {
+        const child: unknown = value[i];
+        if (child !== null && typeof child === 'object') stack.push(child);
+      }
+    } else if (Object.getPrototypeOf(value) === Object.prototype) {
+      for (const key in value) {
+        const child: unknown = (value as Record<string, unknown>)[key];
+        if (child !== null && typeof child === 'object') stack.push(child);
+      }
+    } else {
+      children(value, push);
+    }
   }
   return false;
 }
