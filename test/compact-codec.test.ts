@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { deserialize, serialize } from 'node:v8';
+import fc from 'fast-check';
 import { decodeCompact, encodeCompact } from '../packages/concur/src/runtime/compact-codec.ts';
 import {
   compactFrame,
@@ -65,5 +66,49 @@ describe('compact codec (tiny messages of a process worker)', () => {
     reader.push(bytes.subarray(0, 3));
     reader.push(bytes.subarray(3));
     assert.deepEqual(frames, [[FrameKind.Compact, { r: [5, 0, 'ok', 0.5] }]]);
+  });
+
+  it('gives back what v8 gives back, arrays met twice or inside themselves included (property)', () => {
+    /** Where each array first appeared, in visiting order: equal for the same sharing. */
+    const sharing = (value: unknown, seen: unknown[] = []): string => {
+      if (!Array.isArray(value)) return '.';
+      const at = seen.indexOf(value);
+      if (at !== -1) return `@${at}`;
+      seen.push(value);
+      return `[${value.map((v) => sharing(v, seen)).join(',')}]`;
+    };
+    const primitive = fc.oneof(
+      fc.double(),
+      fc.integer(),
+      fc.string({ unit: 'binary', maxLength: 20 }),
+      fc.boolean(),
+      fc.constantFrom(null, undefined, -0, Number.NaN),
+    );
+    const { tree } = fc.letrec((tie) => ({
+      tree: fc.oneof({ depthSize: 'small' }, primitive, fc.array(tie('tree'), { maxLength: 5 })),
+    }));
+    fc.assert(
+      fc.property(
+        fc.array(tree, { maxLength: 6 }),
+        fc.nat(5),
+        fc.boolean(),
+        (args, pick, cycle) => {
+          // Share one of the arrays (or make it hold itself), as user values may; on copies,
+          // since fast-check shrinks from the values it generated.
+          const list = args.map((a) => (Array.isArray(a) ? [...a] : a));
+          const arrays = list.filter(Array.isArray) as unknown[][];
+          const shared = arrays[pick % Math.max(1, arrays.length)];
+          if (shared !== undefined) (cycle ? shared : list).push(shared);
+          const message = { j: [1, 1, 0, list] };
+          const body = encodeCompact(message, 0);
+          if (body === undefined) return;
+          const decoded = decodeCompact(body) as { j: unknown[] };
+          const expected = viaV8(message) as { j: unknown[] };
+          assert.deepEqual(decoded, expected);
+          assert.equal(sharing(decoded.j), sharing(expected.j));
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 });

@@ -31,10 +31,15 @@ const Tag = Object.freeze({
 const MAX_VALUES = 128;
 const MAX_UNITS = 4096;
 
-/** What is left of a message's allowance while it is measured. */
+/** What is left of a message's allowance while it is measured, and the arrays met so far. */
 interface Budget {
   values: number;
   units: number;
+  /**
+   * v8 gives an array met twice back as one array (`[a, a]`), which this codec cannot say:
+   * a message that holds an array twice, or inside itself, goes to v8.
+   */
+  arrays: unknown[];
 }
 
 /** Bytes a value takes, or -1 if it is not compact. */
@@ -52,6 +57,8 @@ function sizeOf(value: unknown, budget: Budget): number {
     case 'object': {
       if (value === null) return 1;
       if (!Array.isArray(value) || Object.getPrototypeOf(value) !== Array.prototype) return -1;
+      if (budget.arrays.includes(value)) return -1;
+      budget.arrays.push(value);
       const size = sizeOfItems(value, budget);
       // Keys beside the indices (arr.extra = 1) travel with v8, not here.
       return size < 0 || Object.keys(value).length !== value.length ? -1 : size;
@@ -117,7 +124,7 @@ export function encodeCompact(message: object, header: number): Buffer | undefin
     j !== undefined && d === undefined ? Shape.Run : r !== undefined ? Shape.Results : 0;
   const list = shape === Shape.Run ? j : r;
   if (shape === 0 || !Array.isArray(list)) return undefined;
-  const size = sizeOfItems(list, { values: MAX_VALUES, units: MAX_UNITS });
+  const size = sizeOfItems(list, { values: MAX_VALUES, units: MAX_UNITS, arrays: [list] });
   if (size < 0) return undefined;
   const buffer = Buffer.allocUnsafe(header + 1 + size);
   buffer[header] = shape;
