@@ -78,7 +78,7 @@ export class ExecutorRedis {
       queue,
       prefix,
       redis,
-      this.#queue,
+      this.#client,
       sink,
       options.reconcileIntervalMs,
     );
