@@ -13,6 +13,7 @@ import {
 } from './job-data.ts';
 import type { ResolvedQueueOptions } from './queue-options.ts';
 import { type ResultSink, ResultsListener } from './results-listener.ts';
+import { ShardPublisher } from './shard-channel.ts';
 import { StartGate } from './start-gate.ts';
 import { within } from './within.ts';
 
@@ -47,6 +48,7 @@ export class ExecutorRedis {
   readonly #queue: Queue;
   readonly #listener: ResultsListener;
   readonly #gate: StartGate;
+  readonly #publisher: ShardPublisher;
   readonly #heartbeat: Heartbeat;
   readonly #pending = new Set<Promise<void>>();
   /** The results listener and the start gate are connected: jobs are added only then. */
@@ -82,9 +84,8 @@ export class ExecutorRedis {
       sink,
       options.reconcileIntervalMs,
     );
-    this.#gate = new StartGate(redis, startChannel(prefix, queue, from), this.#client, (id) =>
-      sink.mayStart(id),
-    );
+    this.#gate = new StartGate(redis, startChannel(prefix, queue, from), (id) => sink.mayStart(id));
+    this.#publisher = new ShardPublisher(this.#client);
     this.#heartbeat = new Heartbeat(
       this.#client,
       aliveKey(prefix, queue, from),
@@ -142,7 +143,9 @@ export class ExecutorRedis {
   /** Asks every worker to abort this job, running or about to run. */
   abort(id: string): void {
     if (this.#disconnected) return;
-    this.#track(this.#client.publish(abortChannel(this.#options.prefix, this.#options.queue), id));
+    this.#track(
+      this.#publisher.publish(abortChannel(this.#options.prefix, this.#options.queue), id),
+    );
   }
 
   /**
