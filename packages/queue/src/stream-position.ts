@@ -62,6 +62,10 @@ export class StreamWatch {
     const read = parseId(lastRead);
     const lastGenerated = parseId(last);
     if (before(lastGenerated, read)) return true;
+    // Redis 7 counts the entries ever added: none deleted, none lost (a young stream
+    // whose first entry the reader has not reached yet is not a gap).
+    const added = field('entries-added');
+    if (typeof added === 'number' && added === field('length')) return false;
     const first = field('first-entry');
     const firstId =
       Array.isArray(first) && typeof first[0] === 'string' ? parseId(first[0]) : undefined;
