@@ -6,7 +6,7 @@ import { describe, test } from 'node:test';
 import { Redis } from 'ioredis';
 import { QueueExecutor } from '../../packages/queue/src/index.ts';
 import { add } from '../fixtures/queue/tasks.ts';
-import { freshQueue, redisForThisFile, startWorker } from './harness.ts';
+import { freshQueue, redisForThisFile, startWorker, until } from './harness.ts';
 
 const redis = redisForThisFile();
 
@@ -60,6 +60,40 @@ describe('the start handshake', () => {
     } finally {
       await executor.shutdown({ cancelPending: true });
       await worker.stop();
+      admin.disconnect();
+    }
+  });
+
+  test('an answer goes out while a burst of adds is still being sent, not after its last add', async () => {
+    const queue = freshQueue('handshake-burst');
+    const admin = new Redis(redis.port, '127.0.0.1');
+    const listener = new Redis(redis.port, '127.0.0.1');
+    const executor = new QueueExecutor({ connection: redis.url, queue });
+    try {
+      let channel: string | undefined;
+      await until('the executor to listen for start requests', async () => {
+        const channels = (await admin.call('PUBSUB', 'SHARDCHANNELS')) as string[];
+        channel = channels.find((c) => c.startsWith(`concur:${queue}:concur-start:`));
+        return channel !== undefined;
+      });
+      const reply = `concur:${queue}:concur-reply:test`;
+      await listener.ssubscribe(reply);
+      const answered = new Promise<string>((resolve) =>
+        listener.once('smessage', (_c, m) => resolve(m)),
+      );
+      const n = 5000;
+      // No worker: every job stays waiting, so the wait list counts the adds Redis ran.
+      const futures = Array.from({ length: n }, (_, i) => executor.submit(add, i, 0));
+      for (const f of futures) f.catch(() => {});
+      // A request for a job it does not know: answered 'no', which is enough here.
+      await admin.spublish(channel!, `no-such-job ${reply}`);
+      assert.equal(await answered, 'no-such-job 0');
+      const added = await admin.llen(`concur:${queue}:wait`);
+      // Before, answers went out on the adds' connection after every add was queued on it.
+      assert.ok(added < n, `the answer came after all ${n} adds`);
+    } finally {
+      await executor.shutdown({ cancelPending: true });
+      listener.disconnect();
       admin.disconnect();
     }
   });

@@ -1,6 +1,7 @@
 import { type JobsOptions, Queue } from 'bullmq';
 import { QueueBackendError } from 'concur';
 import { Redis } from 'ioredis';
+import { AddPacer } from './add-pacer.ts';
 import { describeConnection } from './connection.ts';
 import { Heartbeat } from './heartbeat.ts';
 import {
@@ -51,6 +52,7 @@ export class ExecutorRedis {
   readonly #publisher: ShardPublisher;
   readonly #heartbeat: Heartbeat;
   readonly #pending = new Set<Promise<void>>();
+  readonly #pacer = new AddPacer();
   /** The results listener and the start gate are connected: jobs are added only then. */
   readonly ready: Promise<void>;
   #connectTimer: NodeJS.Timeout | undefined;
@@ -122,15 +124,17 @@ export class ExecutorRedis {
    * Resolves whether it was sent; rejects with Redis's refusal.
    */
   add(id: string, data: QueueJobData, opts: JobsOptions, wanted: () => boolean): Promise<boolean> {
-    return this.ready.then(async () => {
-      if (!wanted()) return false;
-      this.#sentAny = true;
-      const adding = this.#queue.add(jobName(data.task), data, opts);
-      this.#track(adding);
-      await adding;
-      this.#listener.confirm(id);
-      return true;
-    });
+    return this.ready
+      .then(() => new Promise<void>((resolve) => this.#pacer.run(resolve)))
+      .then(async () => {
+        if (!wanted()) return false;
+        this.#sentAny = true;
+        const adding = this.#queue.add(jobName(data.task), data, opts);
+        this.#track(adding);
+        await adding;
+        this.#listener.confirm(id);
+        return true;
+      });
   }
 
   /** Removes a job no worker holds; resolves false if a worker holds it. */
