@@ -1,6 +1,7 @@
 // The queue at scale, on redis-servers this script starts on loopback (never in npm test):
 //   node bench/queue-scale/run.mjs [--quick] [--only scaling,efficiency,backlog,idle]
-//     [--workers 1,2,4] [--jobs 6000] [--burst 4000] [--backlog 50000] [--idle-s 10]
+//     [--workers 1,2,4] [--jobs 6000] [--slots 4,8,16] [--burst-s 3] [--backlog 50000] [--idle-s 10]
+// BENCH_WORKER_NODE_ARGS (e.g. --cpu-prof) passes Node flags to the workers; BENCH_SHOW_WORKER=1 shows their stderr.
 // Prints markdown tables: jobs/s and latency against workers, Redis commands and bytes
 // per job by type, a single worker's efficiency on 10 ms tasks, a backlog with the
 // re-check on and off, and idle commands per second; each with the host and its load.
@@ -16,6 +17,8 @@ import { noop, pause } from './tasks.mjs';
 const CLI = fileURLToPath(new URL('../../packages/queue/dist/worker-cli.js', import.meta.url));
 const TASKS = fileURLToPath(new URL('./tasks.mjs', import.meta.url));
 const SLOTS = 16;
+/** Node flags for the worker processes, to profile them: BENCH_WORKER_NODE_ARGS='--cpu-prof'. */
+const WORKER_NODE_ARGS = (process.env.BENCH_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean);
 const TASK_MS = 10;
 /** setInterval's longest delay: the re-check never runs within a bench. */
 const NEVER_MS = 2_000_000_000;
@@ -26,7 +29,8 @@ const { values: flags } = parseArgs({
     only: { type: 'string' },
     workers: { type: 'string' },
     jobs: { type: 'string' },
-    burst: { type: 'string' },
+    slots: { type: 'string' },
+    'burst-s': { type: 'string' },
     backlog: { type: 'string' },
     'idle-s': { type: 'string' },
   },
@@ -36,7 +40,8 @@ const size = (name, full, small) => Number(flags[name] ?? (quick ? small : full)
 const config = {
   workers: (flags.workers ?? (quick ? '1,2' : '1,2,4')).split(',').map(Number),
   jobs: size('jobs', 6000, 1500),
-  burst: size('burst', 4000, 1600),
+  slots: (flags.slots ?? (quick ? '4,16' : '4,8,16')).split(',').map(Number),
+  burstS: size('burst-s', 3, 1),
   backlog: size('backlog', 50_000, 5000),
   idleS: size('idle-s', 10, 3),
 };
@@ -65,11 +70,11 @@ const f2 = (x) => x.toFixed(2);
 let queueCount = 0;
 
 /** A redis-server, `workers` queue worker processes of SLOTS slots each, and an executor. */
-async function setup(workers, executorOptions = {}) {
+async function setup(workers, executorOptions = {}, slots = SLOTS) {
   const redis = await startLocalRedis();
   const queue = `scale-${process.pid}-${queueCount++}`;
   const children = [];
-  for (let i = 0; i < workers; i++) children.push(await startWorker(redis.url, queue));
+  for (let i = 0; i < workers; i++) children.push(await startWorker(redis.url, queue, slots));
   const executor = new QueueExecutor({ connection: redis.url, queue, ...executorOptions });
   const stats = statsClient(redis.port);
   const teardown = async () => {
@@ -78,21 +83,43 @@ async function setup(workers, executorOptions = {}) {
     stats.disconnect();
     await redis.stop();
   };
-  return { redis, queue, executor, stats, teardown };
+  const workerCpuS = () => children.reduce((sum, child) => sum + processCpuS(child.pid), 0);
+  return { redis, queue, executor, stats, teardown, workerCpuS };
 }
 
-async function startWorker(url, queue) {
+/** User + system CPU seconds a child process used so far (Linux: /proc). */
+function processCpuS(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+async function startWorker(url, queue, slots) {
   const child = spawn(
     process.execPath,
-    [CLI, '--connection', url, '--queue', queue, '--tasks', TASKS, '--model', 'async'].concat([
+    [
+      ...WORKER_NODE_ARGS,
+      CLI,
+      '--connection',
+      url,
+      '--queue',
+      queue,
+      '--tasks',
+      TASKS,
+      '--model',
+      'async',
       '--concurrency',
-      String(SLOTS),
-    ]),
+      String(slots),
+    ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let err = '';
   await new Promise((resolve, reject) => {
     child.stderr.on('data', (chunk) => {
+      if (process.env.BENCH_SHOW_WORKER) process.stderr.write(chunk);
       err += chunk;
       if (/ready \(pid/.test(err)) resolve();
     });
@@ -136,8 +163,10 @@ function steadyRate(doneAt) {
   return (Math.floor(sorted.length * 0.9) - Math.floor(sorted.length * 0.1)) / ((b - a) / 1000);
 }
 
-async function measured(stats, body) {
+async function measured(s, body) {
+  const stats = s.stats;
   const before = await snapshot(stats);
+  const workerCpu = s.workerCpuS();
   const cpu = process.cpuUsage();
   const loadBefore = load();
   const result = await body();
@@ -147,6 +176,7 @@ async function measured(stats, body) {
     ...result,
     redis,
     executorCpuS: (used.user + used.system) / 1e6,
+    workerCpuS: s.workerCpuS() - workerCpu,
     loadBefore,
     loadAfter: load(),
   };
@@ -160,14 +190,14 @@ async function scaling() {
     try {
       await drive(200, 64, (i) => s.executor.submit(noop, i));
       const inFlight = workers * SLOTS * 2;
-      const r = await measured(s.stats, () =>
+      const r = await measured(s, () =>
         drive(config.jobs, inFlight, (i) => s.executor.submit(noop, i)),
       );
       const n = config.jobs;
       rows.push(
         `| ${workers} | ${inFlight} | ${f0(n / r.seconds)} | ${f2(percentile(r.latency, 50))} | ${f2(percentile(r.latency, 99))} | ` +
           `${f1(r.redis.total / n)} | ${f0(r.redis.input / n)} | ${f0(r.redis.output / n)} | ${f0((r.redis.cpuS / n) * 1e6)} | ` +
-          `${f0((r.executorCpuS / n) * 1e6)} | ${f0(n / r.redis.cpuS)} | ${f0(n / r.executorCpuS)} | ${r.loadBefore} / ${r.loadAfter} |`,
+          `${f0((r.executorCpuS / n) * 1e6)} | ${f0((r.workerCpuS / n) * 1e6)} | ${f0(n / r.redis.cpuS)} | ${f0(n / r.executorCpuS)} | ${f0(n / r.workerCpuS)} | ${r.loadBefore} / ${r.loadAfter} |`,
       );
       if (workers === config.workers[0]) perType = r.redis;
     } finally {
@@ -178,10 +208,10 @@ async function scaling() {
     `\n### Throughput against workers (noop tasks, ${config.jobs} jobs, closed loop: 2 x slots in flight; ${SLOTS} async slots per worker)\n`,
   );
   console.log(
-    '| workers | in flight | jobs/s | p50 ms | p99 ms | Redis cmds/job | bytes in/job | bytes out/job | Redis CPU µs/job | executor CPU µs/job | jobs/s per Redis core | jobs/s per executor core | load 1 min before / after |',
+    '| workers | in flight | jobs/s | p50 ms | p99 ms | Redis cmds/job | bytes in/job | bytes out/job | Redis CPU µs/job | executor CPU µs/job | worker CPU µs/job | jobs/s per Redis core | jobs/s per executor core | jobs/s per worker core | load 1 min before / after |',
   );
   console.log(
-    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
+    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
   );
   for (const row of rows) console.log(row);
   console.log(`\n### Redis commands per job by type (${config.workers[0]} worker, same run)\n`);
@@ -193,28 +223,32 @@ async function scaling() {
 }
 
 async function efficiency() {
-  const s = await setup(1);
-  try {
-    await drive(100, 32, (i) => s.executor.submit(pause, 1, i));
-    const n = config.burst;
-    const r = await measured(s.stats, () =>
-      drive(n, n, (i) => s.executor.submit(pause, TASK_MS, i)),
-    );
-    const ideal = SLOTS * (1000 / TASK_MS);
-    const steady = steadyRate(r.doneAt);
-    console.log(
-      `\n### One worker, ${SLOTS} slots, ${TASK_MS} ms tasks, a burst of ${n} jobs (ideal ${ideal} jobs/s)\n`,
-    );
-    console.log(
-      '| jobs/s (whole burst) | jobs/s (steady: 10th-90th percentile of completions) | steady / ideal | first result ms | load 1 min before / after |',
-    );
-    console.log('| ---: | ---: | ---: | ---: | --- |');
-    console.log(
-      `| ${f0(n / r.seconds)} | ${f0(steady)} | ${f2(steady / ideal)} | ${f0(Math.min(...r.doneAt))} | ${r.loadBefore} / ${r.loadAfter} |`,
-    );
-  } finally {
-    await s.teardown();
+  const rows = [];
+  for (const slots of config.slots) {
+    const s = await setup(1, {}, slots);
+    try {
+      await drive(100, 32, (i) => s.executor.submit(pause, 1, i));
+      const ideal = slots * (1000 / TASK_MS);
+      const n = Math.round(ideal * config.burstS);
+      const r = await measured(s, () => drive(n, n, (i) => s.executor.submit(pause, TASK_MS, i)));
+      const steady = steadyRate(r.doneAt);
+      const perJob = (x) => f0((x / n) * 1e6);
+      rows.push(
+        `| ${slots} | ${n} | ${ideal} | ${f0(n / r.seconds)} | ${f0(steady)} | ${f2(steady / ideal)} | ${f0(Math.min(...r.doneAt))} | ` +
+          `${perJob(r.redis.cpuS)} / ${perJob(r.executorCpuS)} / ${perJob(r.workerCpuS)} | ${r.loadBefore} / ${r.loadAfter} |`,
+      );
+    } finally {
+      await s.teardown();
+    }
   }
+  console.log(
+    `\n### One worker, ${TASK_MS} ms tasks, a burst of ${config.burstS} s of ideal work (ideal: slots x 1000 / ${TASK_MS} jobs/s)\n`,
+  );
+  console.log(
+    '| slots | jobs | ideal jobs/s | jobs/s (whole burst) | jobs/s (steady: 10th-90th percentile of completions) | steady / ideal | first result ms | CPU µs/job: Redis / executor / worker | load 1 min before / after |',
+  );
+  console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |');
+  for (const row of rows) console.log(row);
 }
 
 async function backlog() {
@@ -227,9 +261,7 @@ async function backlog() {
     const s = await setup(1, { reconcileIntervalMs });
     try {
       const n = config.backlog;
-      const r = await measured(s.stats, () =>
-        drive(n, n, (i) => s.executor.submit(pause, TASK_MS, i)),
-      );
+      const r = await measured(s, () => drive(n, n, (i) => s.executor.submit(pause, TASK_MS, i)));
       rates[label] = n / r.seconds;
       const c = (name) => r.redis.calls.get(name) ?? 0;
       rows.push(
@@ -254,7 +286,7 @@ async function idle() {
   const s = await setup(1);
   try {
     await s.executor.submit(noop, 0);
-    const r = await measured(s.stats, async () => {
+    const r = await measured(s, async () => {
       await new Promise((resolve) => setTimeout(resolve, config.idleS * 1000));
       return {};
     });
