@@ -12,6 +12,7 @@ export async function snapshot(client) {
   let input = 0;
   let output = 0;
   let cpu = 0;
+  let memory = 0;
   for (const line of text.split('\n')) {
     const cmd = /^cmdstat_([^:]+):calls=(\d+)/.exec(line);
     if (cmd) calls.set(cmd[1], Number(cmd[2]));
@@ -19,8 +20,9 @@ export async function snapshot(client) {
     if (key === 'total_net_input_bytes') input = Number(value);
     if (key === 'total_net_output_bytes') output = Number(value);
     if (key === 'used_cpu_sys' || key === 'used_cpu_user') cpu += Number(value);
+    if (key === 'used_memory') memory = Number(value);
   }
-  return { calls, input, output, cpu, at: performance.now() };
+  return { calls, input, output, cpu, memory, at: performance.now() };
 }
 
 /** b - a; INFO's own calls left out. */
@@ -36,6 +38,7 @@ export function difference(a, b) {
     input: b.input - a.input,
     output: b.output - a.output,
     cpuS: b.cpu - a.cpu,
+    memory: b.memory - a.memory,
     seconds: (b.at - a.at) / 1000,
   };
 }

@@ -197,7 +197,7 @@ async function scaling() {
       rows.push(
         `| ${workers} | ${inFlight} | ${f0(n / r.seconds)} | ${f2(percentile(r.latency, 50))} | ${f2(percentile(r.latency, 99))} | ` +
           `${f1(r.redis.total / n)} | ${f0(r.redis.input / n)} | ${f0(r.redis.output / n)} | ${f0((r.redis.cpuS / n) * 1e6)} | ` +
-          `${f0((r.executorCpuS / n) * 1e6)} | ${f0((r.workerCpuS / n) * 1e6)} | ${f0(n / r.redis.cpuS)} | ${f0(n / r.executorCpuS)} | ${f0(n / r.workerCpuS)} | ${r.loadBefore} / ${r.loadAfter} |`,
+          `${f0((r.executorCpuS / n) * 1e6)} | ${f0((r.workerCpuS / n) * 1e6)} | ${f0(n / r.redis.cpuS)} | ${f0(n / r.executorCpuS)} | ${f0(n / r.workerCpuS)} | ${f0(r.redis.memory / n)} | ${r.loadBefore} / ${r.loadAfter} |`,
       );
       if (workers === config.workers[0]) perType = r.redis;
     } finally {
@@ -208,10 +208,10 @@ async function scaling() {
     `\n### Throughput against workers (noop tasks, ${config.jobs} jobs, closed loop: 2 x slots in flight; ${SLOTS} async slots per worker)\n`,
   );
   console.log(
-    '| workers | in flight | jobs/s | p50 ms | p99 ms | Redis cmds/job | bytes in/job | bytes out/job | Redis CPU µs/job | executor CPU µs/job | worker CPU µs/job | jobs/s per Redis core | jobs/s per executor core | jobs/s per worker core | load 1 min before / after |',
+    '| workers | in flight | jobs/s | p50 ms | p99 ms | Redis cmds/job | bytes in/job | bytes out/job | Redis CPU µs/job | executor CPU µs/job | worker CPU µs/job | jobs/s per Redis core | jobs/s per executor core | jobs/s per worker core | Redis memory/job kept (B) | load 1 min before / after |',
   );
   console.log(
-    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
+    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
   );
   for (const row of rows) console.log(row);
   console.log(`\n### Redis commands per job by type (${config.workers[0]} worker, same run)\n`);
@@ -265,7 +265,7 @@ async function backlog() {
       rates[label] = n / r.seconds;
       const c = (name) => r.redis.calls.get(name) ?? 0;
       rows.push(
-        `| ${label} | ${f1(r.seconds)} | ${f0(n / r.seconds)} | ${f1(r.redis.cpuS)} | ${c('lpos')} | ${c('hmget')} | ${c('xinfo|stream')} | ${r.loadBefore} / ${r.loadAfter} |`,
+        `| ${label} | ${f1(r.seconds)} | ${f0(n / r.seconds)} | ${f1(r.redis.cpuS)} | ${c('lpos')} | ${f2(c('hmget') / n)} | ${c('xinfo|stream')} | ${r.loadBefore} / ${r.loadAfter} |`,
       );
     } finally {
       await s.teardown();
@@ -275,7 +275,7 @@ async function backlog() {
     `\n### A backlog of ${config.backlog} jobs, one worker, ${SLOTS} slots, ${TASK_MS} ms tasks\n`,
   );
   console.log(
-    '| re-check | wall s | jobs/s | Redis CPU s | LPOS | HMGET | XINFO | load 1 min before / after |',
+    '| re-check | wall s | jobs/s | Redis CPU s | LPOS | HMGET per job (BullMQ itself sends 3) | XINFO | load 1 min before / after |',
   );
   console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
   for (const row of rows) console.log(row);
