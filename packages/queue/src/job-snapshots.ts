@@ -29,7 +29,7 @@ export function jobKey(prefix: string, queue: string, id: string): string {
  * One HMGET per job, sent as one pipeline: a cost linear in the number of jobs, where
  * BullMQ's getJobState() scans the wait and active lists with LPOS for each job
  * (quadratic in a backlog: 1.57 million LPOS for 50,000 jobs, Redis saturated).
- * A pipeline of plain reads also works on a cluster, where ioredis splits it by slot.
+ * On a cluster the prefix's hash tag keeps every job key in one slot, as a pipeline needs.
  */
 export async function readJobSnapshots(
   client: Redis,
