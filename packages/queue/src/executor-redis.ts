@@ -1,6 +1,7 @@
 import { type JobsOptions, Queue } from 'bullmq';
 import { QueueBackendError } from 'concur';
 import { Redis } from 'ioredis';
+import { AddPacer } from './add-pacer.ts';
 import { describeConnection } from './connection.ts';
 import { Heartbeat } from './heartbeat.ts';
 import {
@@ -13,6 +14,7 @@ import {
 } from './job-data.ts';
 import type { ResolvedQueueOptions } from './queue-options.ts';
 import { type ResultSink, ResultsListener } from './results-listener.ts';
+import { ShardPublisher } from './shard-channel.ts';
 import { StartGate } from './start-gate.ts';
 import { within } from './within.ts';
 
@@ -47,8 +49,10 @@ export class ExecutorRedis {
   readonly #queue: Queue;
   readonly #listener: ResultsListener;
   readonly #gate: StartGate;
+  readonly #publisher: ShardPublisher;
   readonly #heartbeat: Heartbeat;
   readonly #pending = new Set<Promise<void>>();
+  readonly #pacer = new AddPacer();
   /** The results listener and the start gate are connected: jobs are added only then. */
   readonly ready: Promise<void>;
   #connectTimer: NodeJS.Timeout | undefined;
@@ -78,13 +82,12 @@ export class ExecutorRedis {
       queue,
       prefix,
       redis,
-      this.#queue,
+      this.#client,
       sink,
       options.reconcileIntervalMs,
     );
-    this.#gate = new StartGate(redis, startChannel(prefix, queue, from), this.#client, (id) =>
-      sink.mayStart(id),
-    );
+    this.#gate = new StartGate(redis, startChannel(prefix, queue, from), (id) => sink.mayStart(id));
+    this.#publisher = new ShardPublisher(this.#client);
     this.#heartbeat = new Heartbeat(
       this.#client,
       aliveKey(prefix, queue, from),
@@ -121,15 +124,17 @@ export class ExecutorRedis {
    * Resolves whether it was sent; rejects with Redis's refusal.
    */
   add(id: string, data: QueueJobData, opts: JobsOptions, wanted: () => boolean): Promise<boolean> {
-    return this.ready.then(async () => {
-      if (!wanted()) return false;
-      this.#sentAny = true;
-      const adding = this.#queue.add(jobName(data.task), data, opts);
-      this.#track(adding);
-      await adding;
-      this.#listener.confirm(id);
-      return true;
-    });
+    return this.ready
+      .then(() => new Promise<void>((resolve) => this.#pacer.run(resolve)))
+      .then(async () => {
+        if (!wanted()) return false;
+        this.#sentAny = true;
+        const adding = this.#queue.add(jobName(data.task), data, opts);
+        this.#track(adding);
+        await adding;
+        this.#listener.confirm(id);
+        return true;
+      });
   }
 
   /** Removes a job no worker holds; resolves false if a worker holds it. */
@@ -142,7 +147,9 @@ export class ExecutorRedis {
   /** Asks every worker to abort this job, running or about to run. */
   abort(id: string): void {
     if (this.#disconnected) return;
-    this.#track(this.#client.publish(abortChannel(this.#options.prefix, this.#options.queue), id));
+    this.#track(
+      this.#publisher.publish(abortChannel(this.#options.prefix, this.#options.queue), id),
+    );
   }
 
   /**

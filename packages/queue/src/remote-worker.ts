@@ -7,6 +7,7 @@ import { abortChannel, replyChannel } from './job-data.ts';
 import { JobProcessor, type QueueWorkerStats } from './job-processor.ts';
 import { JobRunner } from './job-runner.ts';
 import { createLocalExecutor } from './local-executor.ts';
+import { shardSubscribe } from './shard-channel.ts';
 import { StartRequests } from './start-requests.ts';
 import { within } from './within.ts';
 import {
@@ -123,14 +124,13 @@ function listen(
   const client = new Redis({ ...o.redis, connectionName: `concur:worker-abort:${o.queue}` });
   client.on('error', () => {});
   const channel = abortChannel(o.prefix, o.queue);
-  const subscribed = client.subscribe(channel, requests.replyChannel);
-  subscribed.catch(() => {});
-  client.on('message', (from: string, message: string) => {
+  const subscribed = shardSubscribe(client, [channel, requests.replyChannel], (from, message) => {
     if (from === requests.replyChannel) requests.answer(message);
     else if (processor.abortRequested(message)) {
       worker.cancelJob(message, 'aborted by the submitter');
     }
   });
+  subscribed.catch(() => {});
   return { client, subscribed };
 }
 

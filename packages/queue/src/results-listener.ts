@@ -1,6 +1,8 @@
-import { Job as BullJob, type Queue, QueueEvents } from 'bullmq';
+import { QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { RedisClientOptions } from './connection.ts';
+import { readJobSnapshots } from './job-snapshots.ts';
+import { StreamWatch } from './stream-position.ts';
 
 /** What the listener reports, by BullMQ job id; ids it does not track are ignored. */
 export interface ResultSink {
@@ -14,30 +16,44 @@ export interface ResultSink {
   lost(id: string): void;
 }
 
-const BATCH = 200;
+/** Jobs read per pipeline in a re-check: bounds the reply held in memory at once. */
+const BATCH = 1000;
+
+/** A QueueEvents that remembers the id of the last entry it read, whatever its event. */
+class EventReader extends QueueEvents {
+  lastRead = '0-0';
+
+  override emit(event: string, ...args: unknown[]): boolean {
+    const id = event === 'drained' ? args[0] : args[1];
+    if (typeof id === 'string') this.lastRead = id;
+    return super.emit(event as 'error', ...(args as [Error]));
+  }
+}
 
 /**
  * One QueueEvents stream reader per executor and a set of job ids: every result
  * comes through here, never through one listener per job. The event stream alone
  * can miss a result (Redis restarted, the stream was trimmed, the connection
- * dropped at the wrong moment), so after every reconnect and on a slow timer it
- * also reads the state of every job still pending, and nothing stays pending.
+ * dropped at the wrong moment), so after every reconnect, and on a slow timer when
+ * the stream shows it may have lost an entry not read yet, it also reads the state
+ * of every job still pending, and nothing stays pending.
  */
 export class ResultsListener {
-  readonly #queue: Queue;
+  readonly #prefix: string;
+  readonly #queueName: string;
+  /** Reads job hashes in a re-check (the executor's command connection). */
+  readonly #reader: Redis;
   readonly #sink: ResultSink;
   readonly #client: Redis;
-  #events: QueueEvents | undefined;
-  /**
-   * Ids being watched, and whether queue.add() has confirmed them. A worker can take
-   * a job before add() resolves, so events count from the start; only a confirmed
-   * job that is missing from Redis counts as lost.
-   */
+  #events: EventReader | undefined;
+  /** Something may have been missed since the last full re-check: the next tick does one. */
+  #missed = false;
+  readonly #stream: StreamWatch;
   readonly #ids = new Map<string, boolean>();
   readonly #ready: Promise<void>;
   #timer: NodeJS.Timeout | undefined;
   #reconciling: Promise<void> | undefined;
-  #again = false;
+  #again: 'no' | 'check' | 'full' = 'no';
   #closed = false;
   #wasReady = false;
   #lastError: Error | undefined;
@@ -46,23 +62,26 @@ export class ResultsListener {
     queueName: string,
     prefix: string,
     redis: RedisClientOptions,
-    queue: Queue,
+    reader: Redis,
     sink: ResultSink,
     reconcileIntervalMs: number,
   ) {
-    this.#queue = queue;
+    this.#prefix = prefix;
+    this.#queueName = queueName;
+    this.#reader = reader;
+    this.#stream = new StreamWatch(reader, `${prefix}:${queueName}:events`);
     this.#sink = sink;
     this.#client = new Redis({ ...redis, connectionName: `concur:events:${queueName}` });
     this.#client.on('error', (error: Error) => {
       this.#lastError = error;
     });
     this.#client.on('ready', () => {
-      if (this.#wasReady) this.reconcile();
+      if (this.#wasReady) this.reconcile('full');
       this.#wasReady = true;
     });
     this.#ready = this.#start(queueName, prefix);
     this.#ready.catch(() => {});
-    this.#timer = setInterval(() => this.reconcile(), reconcileIntervalMs);
+    this.#timer = setInterval(() => this.reconcile('check'), reconcileIntervalMs);
   }
 
   // QueueEvents starts from '$', the stream's end when its first XREAD arrives, which
@@ -71,15 +90,18 @@ export class ResultsListener {
   async #start(queueName: string, prefix: string): Promise<void> {
     const [seconds, micros] = await this.#client.time();
     if (this.#closed) throw new Error('The results listener was closed before it connected');
-    const events = new QueueEvents(queueName, {
+    const start = `${Number(seconds) * 1000 + Math.floor(Number(micros) / 1000)}-0`;
+    const events = new EventReader(queueName, {
       connection: this.#client,
       prefix,
       autorun: true,
-      lastEventId: `${Number(seconds) * 1000 + Math.floor(Number(micros) / 1000)}-0`,
+      lastEventId: start,
     });
+    events.lastRead = start;
     this.#events = events;
     events.on('error', (error: Error) => {
       this.#lastError = error;
+      this.#missed = true;
     });
     events.on('active', ({ jobId }) => {
       if (this.#ids.has(jobId)) this.#sink.started(jobId);
@@ -117,23 +139,28 @@ export class ResultsListener {
     this.#ids.delete(id);
   }
 
-  /** Reads the state of every watched job and reports what the stream may have missed. */
-  reconcile(): void {
+  /**
+   * `full`: reads the state of every watched job and reports what the stream may have
+   * missed. `check`: the same, only if the stream may have lost an entry not read yet
+   * (one XINFO); otherwise it sends nothing else.
+   */
+  reconcile(how: 'check' | 'full' = 'full'): void {
+    if (how === 'full') this.#missed = true;
     if (this.#closed || this.#ids.size === 0) return;
     if (this.#reconciling !== undefined) {
-      this.#again = true;
+      if (this.#again !== 'full') this.#again = how;
       return;
     }
-    this.#reconciling = this.#reconcileAll()
+    this.#reconciling = this.#reconcileIfMissed()
       .catch((error: Error) => {
         this.#lastError = error;
+        this.#missed = true;
       })
       .finally(() => {
         this.#reconciling = undefined;
-        if (this.#again) {
-          this.#again = false;
-          this.reconcile();
-        }
+        const again = this.#again;
+        this.#again = 'no';
+        if (again !== 'no') this.reconcile(again);
       });
   }
 
@@ -147,28 +174,40 @@ export class ResultsListener {
     await this.#reconciling;
   }
 
+  async #reconcileIfMissed(): Promise<void> {
+    const events = this.#events;
+    // Not reading yet: the first read starts at the server's clock and misses nothing.
+    if (events === undefined) return;
+    const lost = await this.#stream.lostUnread(events.lastRead);
+    if (!this.#missed && !lost) return;
+    // Cleared before reading: whatever goes missing during the read is caught next time.
+    this.#missed = false;
+    this.#stream.coverGone();
+    await this.#reconcileAll();
+  }
+
   async #reconcileAll(): Promise<void> {
     const ids = [...this.#ids.keys()];
     for (let i = 0; i < ids.length && !this.#closed; i += BATCH) {
       const batch = ids.slice(i, i + BATCH);
-      const states = await Promise.all(batch.map((id) => this.#queue.getJobState(id)));
+      const snapshots = await readJobSnapshots(this.#reader, this.#prefix, this.#queueName, batch);
       for (let k = 0; k < batch.length; k++) {
         const id = batch[k]!;
+        const job = snapshots[k]!;
         if (!this.#ids.has(id)) continue;
-        switch (states[k]) {
-          case 'active':
+        switch (job.state) {
+          case 'started':
             this.#sink.started(id);
             break;
-          case 'completed': {
-            const job = await BullJob.fromId(this.#queue, id);
-            if (job !== undefined && this.#ids.delete(id))
-              this.#sink.completed(id, job.returnvalue);
+          case 'completed':
+            this.#ids.delete(id);
+            this.#sink.completed(id, job.returnvalue);
             break;
-          }
           case 'failed':
-            await this.#fetchFailure(id, '');
+            this.#ids.delete(id);
+            this.#sink.failed(id, job.stacktrace, job.failedReason);
             break;
-          case 'unknown':
+          case 'missing':
             if (this.#ids.get(id) === true && this.#ids.delete(id)) this.#sink.lost(id);
             break;
           default:
@@ -182,8 +221,8 @@ export class ResultsListener {
     let stacktrace: string[] | null = null;
     let reason = failedReason;
     try {
-      const job = await BullJob.fromId(this.#queue, id);
-      if (job !== undefined) {
+      const [job] = await readJobSnapshots(this.#reader, this.#prefix, this.#queueName, [id]);
+      if (job?.state === 'failed') {
         stacktrace = job.stacktrace;
         reason = job.failedReason || reason;
       }

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { aliveKey, closedKey, startChannel } from './job-data.ts';
+import { ShardPublisher } from './shard-channel.ts';
 
 /** How often an unanswered start request is sent again (pub/sub drops messages across a reconnect). */
 const ASK_AGAIN_MS = 1000;
@@ -39,6 +40,7 @@ export type StartAnswer = 'go' | 'no' | 'gone' | 'silent' | 'closed';
  */
 export class StartRequests {
   readonly #publisher: Redis;
+  readonly #requests: ShardPublisher;
   readonly #prefix: string;
   readonly #queue: string;
   readonly #reply: string;
@@ -48,6 +50,7 @@ export class StartRequests {
 
   constructor(publisher: Redis, prefix: string, queue: string, reply: string) {
     this.#publisher = publisher;
+    this.#requests = new ShardPublisher(publisher);
     this.#prefix = prefix;
     this.#queue = queue;
     this.#reply = reply;
@@ -68,7 +71,7 @@ export class StartRequests {
       const closed = closedKey(this.#prefix, this.#queue, from);
       const alive = aliveKey(this.#prefix, this.#queue, from);
       const check = () => {
-        this.#publisher.publish(channel, `${id} ${this.#reply}`).catch(() => {});
+        this.#requests.publish(channel, `${id} ${this.#reply}`).catch(() => {});
         this.#publisher.mget(closed, alive).then(
           ([isClosed, isAlive]) => {
             if (isClosed !== null) return done('no');
