@@ -1,4 +1,4 @@
-import type { Job as BullJob } from 'bullmq';
+import { type Job as BullJob, WaitingError } from 'bullmq';
 import { AbortError, CancelledError } from 'concur';
 import type { AnyTask, EncodeOptions } from 'concur/backend';
 import { toBullError } from './error-codec.ts';
@@ -57,6 +57,7 @@ export class JobProcessor {
   readonly active = new Map<string, ActiveJob>();
   readonly counts: QueueWorkerStats = { completed: 0, failed: 0, running: 0 };
   #idleWaiters: (() => void)[] = [];
+  #stopping = false;
 
   constructor(
     tasks: WorkerTasks,
@@ -79,6 +80,12 @@ export class JobProcessor {
     token: string | undefined,
     signal: AbortSignal | undefined,
   ): Promise<QueueJobResult> => {
+    if (this.#stopping) {
+      // BullMQ may still hand over a job its blocking fetch brought back after close():
+      // it goes back to the queue unstarted, for the next worker.
+      await job.moveToWait(token);
+      throw new WaitingError('this worker is stopping: the job went back to the queue');
+    }
     const id = String(job.id);
     this.active.set(id, { job, token });
     this.counts.running++;
@@ -105,6 +112,11 @@ export class JobProcessor {
       this.#aborted.delete(this.#aborted.values().next().value!);
     }
     return this.active.has(id);
+  }
+
+  /** The worker is closing: from now on, jobs handed over go back to the queue unstarted. */
+  stop(): void {
+    this.#stopping = true;
   }
 
   /** Resolves once no job is running here. */

@@ -160,6 +160,7 @@ async function stop(
   o.log(
     `concur worker: stopping; ${processor.active.size} running job(s) get up to ${o.graceMs} ms to finish`,
   );
+  processor.stop();
   // Stops fetching at once; resolves when running jobs are done and Redis has heard.
   const gentle = worker.close().catch(() => {});
   const finished = await within(processor.idle(), o.graceMs);
