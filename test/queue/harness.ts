@@ -99,9 +99,12 @@ export interface StartOptions {
   waitFor?: string;
 }
 
-/** Starts `concur worker` (the TypeScript CLI under tsx) and waits until it is taking jobs. */
+/**
+ * Starts `concur worker` (the TypeScript CLI under tsx) and waits until it is taking jobs.
+ * `url` is --connection's value, or the flags that name Redis instead (--cluster, --sentinel).
+ */
 export async function startWorker(
-  url: string,
+  url: string | readonly string[],
   queue: string,
   extra: string[] = [],
   env: NodeJS.ProcessEnv = process.env,
@@ -118,8 +121,7 @@ export async function startWorker(
       ...(options.built === true
         ? [BUILT_CLI]
         : ['--import', 'tsx', ...BINS[options.bin ?? 'concur-worker']]),
-      '--connection',
-      url,
+      ...(typeof url === 'string' ? ['--connection', url] : url),
       '--queue',
       queue,
       ...tasks,

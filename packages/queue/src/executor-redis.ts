@@ -1,6 +1,5 @@
 import { type JobsOptions, Queue } from 'bullmq';
 import { QueueBackendError } from 'concur';
-import { Redis } from 'ioredis';
 import { AddPacer } from './add-pacer.ts';
 import { describeConnection } from './connection.ts';
 import { Heartbeat } from './heartbeat.ts';
@@ -13,6 +12,7 @@ import {
   startChannel,
 } from './job-data.ts';
 import type { ResolvedQueueOptions } from './queue-options.ts';
+import { checkTopology, openRedis, type RedisClient } from './redis-client.ts';
 import { type ResultSink, ResultsListener } from './results-listener.ts';
 import { ShardPublisher } from './shard-channel.ts';
 import { StartGate } from './start-gate.ts';
@@ -45,7 +45,7 @@ export class ExecutorRedis {
   readonly #options: ResolvedQueueOptions;
   /** This executor's id: job ids start with it; workers ask it on its start channel. */
   readonly #from: string;
-  readonly #client: Redis;
+  readonly #client: RedisClient;
   readonly #queue: Queue;
   readonly #listener: ResultsListener;
   readonly #gate: StartGate;
@@ -71,7 +71,7 @@ export class ExecutorRedis {
     this.#options = options;
     this.#from = from;
     const { redis, queue, prefix } = options;
-    this.#client = new Redis({ ...redis, connectionName: `concur:executor:${queue}` });
+    this.#client = openRedis(redis, `concur:executor:${queue}`);
     this.#client.on('error', (error: Error) => {
       // ioredis reconnects by itself; the error is kept for the connect timeout's message.
       this.#lastError = error;
@@ -93,7 +93,11 @@ export class ExecutorRedis {
       aliveKey(prefix, queue, from),
       options.heartbeatMs,
     );
-    this.ready = Promise.all([this.#listener.ready, this.#gate.ready]).then(() => {});
+    this.ready = Promise.all([
+      this.#listener.ready,
+      this.#gate.ready,
+      checkTopology(this.#client, redis),
+    ]).then(() => {});
     this.#connectTimer = setTimeout(() => {
       // No job reached Redis, so no worker needs this executor's sign of life.
       this.#heartbeat.stop();
@@ -105,7 +109,14 @@ export class ExecutorRedis {
         clearTimeout(this.#connectTimer);
         this.#countWorkers();
       },
-      () => clearTimeout(this.#connectTimer),
+      (error: unknown) => {
+        clearTimeout(this.#connectTimer);
+        // The wrong topology: refuse every task at once, with what to set.
+        if (error instanceof QueueBackendError) {
+          this.#heartbeat.stop();
+          sink.unreachable(error);
+        }
+      },
     );
   }
 

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-client.ts';
 
 /**
  * Executor side of liveness: keeps the executor's alive key (see aliveKey()) in
@@ -8,7 +8,7 @@ import type { Redis } from 'ioredis';
  * executor that is slow to answer from one that died without shutting down.
  */
 export class Heartbeat {
-  readonly #client: Redis;
+  readonly #client: RedisClient;
   readonly #key: string;
   readonly #beatMs: number;
   readonly #timer: NodeJS.Timeout;
@@ -18,7 +18,7 @@ export class Heartbeat {
     });
   };
 
-  constructor(client: Redis, key: string, beatMs: number) {
+  constructor(client: RedisClient, key: string, beatMs: number) {
     this.#client = client;
     this.#key = key;
     this.#beatMs = beatMs;

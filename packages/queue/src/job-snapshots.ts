@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-client.ts';
 
 /**
  * What the re-check needs of a job, read from its hash alone. `settled`: it went to
@@ -32,7 +32,7 @@ export function jobKey(prefix: string, queue: string, id: string): string {
  * On a cluster the prefix's hash tag keeps every job key in one slot, as a pipeline needs.
  */
 export async function readJobSnapshots(
-  client: Redis,
+  client: RedisClient,
   prefix: string,
   queue: string,
   ids: readonly string[],

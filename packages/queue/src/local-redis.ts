@@ -26,6 +26,11 @@ export interface LocalRedisOptions {
    * only `['--port', '0', '--tls-port', String(port), '--tls-cert-file', ...]`.
    */
   args?: readonly string[];
+  /**
+   * A config file, given before every argument (redis-server reads it only there). A
+   * sentinel needs one it can write: `{ config: file, args: ['--sentinel'] }`.
+   */
+  config?: string;
 }
 
 /** A TCP port on 127.0.0.1 that nothing listens on right now. */
@@ -79,6 +84,7 @@ async function launch(
   command: string,
   port: number,
   args: readonly string[],
+  config: string | undefined,
 ): Promise<ChildProcess> {
   const child = spawn(
     '/bin/sh',
@@ -86,6 +92,7 @@ async function launch(
       '-c',
       GUARD,
       command,
+      ...(config === undefined ? [] : [config]),
       '--port',
       String(port),
       '--bind',
@@ -143,7 +150,7 @@ export async function startLocalRedis(options: LocalRedisOptions = {}): Promise<
   const command = options.command ?? 'redis-server';
   const port = options.port ?? (await freePort());
   const args = options.args ?? [];
-  let child = await launch(command, port, args);
+  let child = await launch(command, port, args, options.config);
   // On exit the guard's stdin closes with us, and the guard stops the server.
   const onExit = () => child.kill('SIGTERM');
   process.once('exit', onExit);
@@ -156,7 +163,7 @@ export async function startLocalRedis(options: LocalRedisOptions = {}): Promise<
     },
     async restart() {
       await kill(child);
-      child = await launch(command, port, args);
+      child = await launch(command, port, args, options.config);
     },
   };
 }

@@ -7,7 +7,12 @@ import {
   checkOneOf,
   invalid,
 } from 'concur/backend';
-import { parseConnection, type QueueConnection, type RedisClientOptions } from './connection.ts';
+import {
+  parseConnection,
+  type QueueConnection,
+  type RedisClientOptions,
+  topologyOf,
+} from './connection.ts';
 import { isJobCodec, type JobCodec, jsonCodec } from './job-codec.ts';
 
 /** How long to wait before retry n (1-based): `fixed` waits delayMs each time, `exponential` delayMs x 2^(n-1). */
@@ -77,7 +82,14 @@ export interface QueueExecutorOptions extends QueueRetryOptions {
    * @default 5000
    */
   heartbeatMs?: number;
-  /** Redis key prefix; workers need the same. @default 'concur' */
+  /**
+   * Redis key prefix; workers need the same. It may hold one hash tag in braces,
+   * `{...}`: then every key of every queue under it lives in one cluster slot. On a
+   * cluster connection, a prefix without one is put in braces (`concur` is used as
+   * `{concur}`), which BullMQ needs there; give queues prefixes with hash tags of
+   * their own (`'{images}'`) to spread them over the cluster's masters.
+   * @default 'concur'
+   */
   prefix?: string;
 }
 
@@ -139,6 +151,28 @@ export function checkQueueName(name: string, value: unknown): string {
   return value;
 }
 
+/**
+ * The key prefix, checked: letters, digits, `_`, `.` and `-`, with at most one hash tag
+ * in braces. On a cluster, a prefix without a hash tag is put in braces: every key of
+ * a queue must then hash to one slot, or BullMQ's scripts fail with CROSSSLOT.
+ */
+export function checkPrefix(name: string, value: unknown, redis: RedisClientOptions): string {
+  const prefix = value ?? 'concur';
+  if (
+    typeof prefix !== 'string' ||
+    prefix.length > 52 ||
+    !/^[A-Za-z0-9_.-]*(\{[A-Za-z0-9_.-]+\})?[A-Za-z0-9_.-]*$/.test(prefix) ||
+    prefix === ''
+  ) {
+    throw invalid(
+      name,
+      'a key prefix of letters, digits, `_`, `.` and `-`, with at most one hash tag in braces like `{concur}`',
+      prefix,
+    );
+  }
+  return topologyOf(redis) === 'cluster' && !prefix.includes('{') ? `{${prefix}}` : prefix;
+}
+
 export function checkBackoff(value: unknown): QueueBackoff {
   checkObject('backoff', value);
   checkKnownKeys('backoff', value as object, ['type', 'delayMs']);
@@ -158,12 +192,9 @@ export function resolveQueueOptions(options: QueueExecutorOptions): ResolvedQueu
   checkObject('options', options);
   checkKnownKeys('QueueExecutor', options, KEYS);
   checkCodecAndRoot(options);
-  const prefix = options.prefix ?? 'concur';
-  if (typeof prefix !== 'string' || !/^[A-Za-z0-9_.-]{1,50}$/.test(prefix)) {
-    throw invalid('prefix', 'a key prefix of letters, digits, `_`, `.` and `-`', prefix);
-  }
+  const redis = parseConnection(options.connection);
   return {
-    redis: parseConnection(options.connection),
+    redis,
     queue: checkQueueName('queue', options.queue),
     tasksRoot: options.tasksRoot,
     codec: options.codec ?? jsonCodec,
@@ -189,6 +220,6 @@ export function resolveQueueOptions(options: QueueExecutorOptions): ResolvedQueu
     ),
     heartbeatMs: checkInteger('heartbeatMs', options.heartbeatMs ?? 5000, 50),
     connectTimeoutMs: checkInteger('connectTimeoutMs', options.connectTimeoutMs ?? 10_000, 1),
-    prefix,
+    prefix: checkPrefix('prefix', options.prefix, redis),
   };
 }

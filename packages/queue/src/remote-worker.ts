@@ -1,12 +1,12 @@
 import { hostname } from 'node:os';
 import { Worker } from 'bullmq';
 import type { Executor } from 'concur';
-import { Redis } from 'ioredis';
 import { describeConnection } from './connection.ts';
 import { abortChannel, replyChannel } from './job-data.ts';
 import { JobProcessor, type QueueWorkerStats } from './job-processor.ts';
 import { JobRunner } from './job-runner.ts';
 import { createLocalExecutor } from './local-executor.ts';
+import { checkTopology, openRedis, type RedisClient } from './redis-client.ts';
 import { shardSubscribe } from './shard-channel.ts';
 import { StartRequests } from './start-requests.ts';
 import { within } from './within.ts';
@@ -50,7 +50,7 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<Queue
   const o = resolveWorkerOptions(options);
   const tasks = await WorkerTasks.load(o.tasks, o.tasksRoot);
   const local = createLocalExecutor(o.model, o.workers, o.concurrency);
-  const publisher = new Redis({ ...o.redis, connectionName: `concur:worker-start:${o.queue}` });
+  const publisher = openRedis(o.redis, `concur:worker-start:${o.queue}`);
   publisher.on('error', () => {});
   const workerId = `${hostname()}-${process.pid.toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
   const requests = new StartRequests(
@@ -61,10 +61,17 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<Queue
   );
   const runner = new JobRunner(local, o.model === 'async' ? undefined : o.capacity);
   const processor = new JobProcessor(tasks, o.codec, o.queue, requests, runner);
-  const worker = startBullWorker(o, processor);
+  const connection = openRedis(o.redis, `concur:worker:${o.queue}`);
+  connection.on('error', () => {});
+  const worker = startBullWorker(o, processor, connection);
   const subscriber = listen(o, requests, processor, worker);
   const timer = logProgress(o, processor);
-  const ready = Promise.all([worker.waitUntilReady(), subscriber.subscribed]).then(() => {
+  // Jobs are fetched only once the topology is right: on the wrong one, every fetch
+  // fails at once and the worker would retry without end.
+  const checked = checkTopology(publisher, o.redis).then(() => {
+    void worker.run().catch(() => {});
+  });
+  const ready = Promise.all([checked, worker.waitUntilReady(), subscriber.subscribed]).then(() => {
     o.log(
       `concur worker: queue ${o.queue} on ${describeConnection(o.redis)}, ${tasks.size} task(s) from ${tasks.modules.join(', ')}, ` +
         `${o.model} model, ${o.model === 'async' ? '' : `${o.workers} workers x `}${o.concurrency} at once; ready (pid ${process.pid})`,
@@ -79,6 +86,7 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<Queue
       requests.close();
       subscriber.client.disconnect();
       publisher.disconnect();
+      connection.disconnect();
       const { completed, failed } = processor.counts;
       o.log(`concur worker: stopped; ${completed} done, ${failed} failed`);
     })();
@@ -87,15 +95,19 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<Queue
   return { ready, stats: () => ({ ...processor.counts }), close };
 }
 
-function startBullWorker(o: ResolvedWorkerOptions, processor: JobProcessor): Worker {
+function startBullWorker(
+  o: ResolvedWorkerOptions,
+  processor: JobProcessor,
+  connection: RedisClient,
+): Worker {
   const worker = new Worker(o.queue, processor.process, {
-    connection: { ...o.redis, connectionName: `concur:worker:${o.queue}` },
+    connection,
     prefix: o.prefix,
     concurrency: o.capacity,
     lockDuration: o.lockDurationMs,
     stalledInterval: o.stalledIntervalMs,
     name: `concur-worker@${hostname()}:${process.pid}`,
-    autorun: true,
+    autorun: false,
   });
   let lastError = '';
   worker.on('error', (error: Error) => {
@@ -120,8 +132,8 @@ function listen(
   requests: StartRequests,
   processor: JobProcessor,
   worker: Worker,
-): { client: Redis; subscribed: Promise<unknown> } {
-  const client = new Redis({ ...o.redis, connectionName: `concur:worker-abort:${o.queue}` });
+): { client: RedisClient; subscribed: Promise<unknown> } {
+  const client = openRedis(o.redis, `concur:worker-abort:${o.queue}`);
   client.on('error', () => {});
   const channel = abortChannel(o.prefix, o.queue);
   const subscribed = shardSubscribe(client, [channel, requests.replyChannel], (from, message) => {

@@ -1,7 +1,7 @@
 import { QueueEvents } from 'bullmq';
-import { Redis } from 'ioredis';
 import type { RedisClientOptions } from './connection.ts';
 import { readJobSnapshots } from './job-snapshots.ts';
+import { openRedis, type RedisClient } from './redis-client.ts';
 import { StreamWatch } from './stream-position.ts';
 
 /** What the listener reports, by BullMQ job id; ids it does not track are ignored. */
@@ -42,9 +42,9 @@ export class ResultsListener {
   readonly #prefix: string;
   readonly #queueName: string;
   /** Reads job hashes in a re-check (the executor's command connection). */
-  readonly #reader: Redis;
+  readonly #reader: RedisClient;
   readonly #sink: ResultSink;
-  readonly #client: Redis;
+  readonly #client: RedisClient;
   #events: EventReader | undefined;
   /** Something may have been missed since the last full re-check: the next tick does one. */
   #missed = false;
@@ -62,7 +62,7 @@ export class ResultsListener {
     queueName: string,
     prefix: string,
     redis: RedisClientOptions,
-    reader: Redis,
+    reader: RedisClient,
     sink: ResultSink,
     reconcileIntervalMs: number,
   ) {
@@ -71,7 +71,7 @@ export class ResultsListener {
     this.#reader = reader;
     this.#stream = new StreamWatch(reader, `${prefix}:${queueName}:events`);
     this.#sink = sink;
-    this.#client = new Redis({ ...redis, connectionName: `concur:events:${queueName}` });
+    this.#client = openRedis(redis, `concur:events:${queueName}`);
     this.#client.on('error', (error: Error) => {
       this.#lastError = error;
     });

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-client.ts';
 
 /**
  * concur's own messages (start requests and answers, abort requests) travel on
@@ -14,10 +14,10 @@ function unknownCommand(error: unknown): boolean {
 
 /** Sends on sharded channels through `client`, or classic ones on a Redis before 7. */
 export class ShardPublisher {
-  readonly #client: Redis;
+  readonly #client: RedisClient;
   #classic = false;
 
-  constructor(client: Redis) {
+  constructor(client: RedisClient) {
     this.#client = client;
   }
 
@@ -40,7 +40,7 @@ export class ShardPublisher {
  * passes every message to `heard`. ioredis subscribes again after a reconnect.
  */
 export async function shardSubscribe(
-  client: Redis,
+  client: RedisClient,
   channels: readonly string[],
   heard: (channel: string, message: string) => void,
 ): Promise<void> {

@@ -1,5 +1,5 @@
-import { Redis } from 'ioredis';
 import type { RedisClientOptions } from './connection.ts';
+import { openRedis, type RedisClient } from './redis-client.ts';
 import { ShardPublisher, shardSubscribe } from './shard-channel.ts';
 
 /**
@@ -15,14 +15,14 @@ import { ShardPublisher, shardSubscribe } from './shard-channel.ts';
  * the first job started only after the last add (0.4-1.9 s).
  */
 export class StartGate {
-  readonly #subscriber: Redis;
-  readonly #answers: Redis;
+  readonly #subscriber: RedisClient;
+  readonly #answers: RedisClient;
   readonly #ready: Promise<void>;
 
   /** `decide(id)` is true if the job may start; it marks the job running. */
   constructor(redis: RedisClientOptions, channel: string, decide: (id: string) => boolean) {
-    this.#subscriber = new Redis({ ...redis, connectionName: 'concur:executor-start' });
-    this.#answers = new Redis({ ...redis, connectionName: 'concur:executor-answer' });
+    this.#subscriber = openRedis(redis, 'concur:executor-start');
+    this.#answers = openRedis(redis, 'concur:executor-answer');
     for (const client of [this.#subscriber, this.#answers]) {
       client.on('error', () => {
         // ioredis reconnects and subscribes again; a worker asks again until answered.

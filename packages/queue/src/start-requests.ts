@@ -1,5 +1,5 @@
-import type { Redis } from 'ioredis';
 import { aliveKey, closedKey, startChannel } from './job-data.ts';
+import type { RedisClient } from './redis-client.ts';
 import { ShardPublisher } from './shard-channel.ts';
 
 /** How often an unanswered start request is sent again (pub/sub drops messages across a reconnect). */
@@ -39,7 +39,7 @@ export type StartAnswer = 'go' | 'no' | 'gone' | 'silent' | 'closed';
  * (see Heartbeat: missing for goneAfterMs() means it died).
  */
 export class StartRequests {
-  readonly #publisher: Redis;
+  readonly #publisher: RedisClient;
   readonly #requests: ShardPublisher;
   readonly #prefix: string;
   readonly #queue: string;
@@ -48,7 +48,7 @@ export class StartRequests {
   /** Executors found gone, oldest first. */
   readonly #gone = new Set<string>();
 
-  constructor(publisher: Redis, prefix: string, queue: string, reply: string) {
+  constructor(publisher: RedisClient, prefix: string, queue: string, reply: string) {
     this.#publisher = publisher;
     this.#requests = new ShardPublisher(publisher);
     this.#prefix = prefix;

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-client.ts';
 
 /** A stream entry id `<ms>-<seq>`, as two numbers. */
 type EntryId = readonly [number, number];
@@ -31,14 +31,14 @@ function latest(a: EntryId, b: EntryId): EntryId {
  * (the gone entries as of its start) does not count again.
  */
 export class StreamWatch {
-  readonly #client: Redis;
+  readonly #client: RedisClient;
   readonly #key: string;
   /** Every entry before this id that is gone was gone before a full re-check started. */
   #covered: EntryId = [0, 0];
   /** What the last check saw gone: all entries before it. */
   #goneBefore: EntryId = [0, 0];
 
-  constructor(client: Redis, key: string) {
+  constructor(client: RedisClient, key: string) {
     this.#client = client;
     this.#key = key;
   }

@@ -3,7 +3,14 @@ import { readFileSync, realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { connectionParts } from './connection.ts';
+import {
+  connectionParts,
+  type QueueClusterConnection,
+  type QueueConnection,
+  type QueueLogin,
+  type QueueNode,
+  type QueueSentinelConnection,
+} from './connection.ts';
 import { BUILT_IN_CODECS, isJobCodec, type JobCodec } from './job-codec.ts';
 import type { LocalModel } from './local-executor.ts';
 import { type QueueWorkerHandle, runQueueWorker } from './remote-worker.ts';
@@ -15,6 +22,10 @@ export const WORKER_USAGE = `Usage: concur worker --connection redis://HOST:6379
 Takes jobs from a concur queue and runs them on this machine's cores.
 
   --connection URL        redis://[user:password@]host:port[/db], or rediss:// for TLS
+  --cluster HOST:PORT     a node of a Redis Cluster, instead of --connection; repeat it
+                          for more nodes (the prefix then gets a hash tag: {concur})
+  --sentinel HOST:PORT    a Redis Sentinel, instead of --connection; repeat it for more
+  --sentinel-name NAME    with --sentinel: the master's name the sentinels watch
   --queue NAME            queue name, as given to QueueExecutor
   --tasks PATH            a task module, imported at start: only the tasks it exports run.
                           Repeat it for more modules; a folder stands for its index module
@@ -25,9 +36,10 @@ Takes jobs from a concur queue and runs them on this machine's cores.
   --concurrency K         tasks at once per thread/process; for async, in all
   --password-env VAR      read the Redis password from this environment variable
                           (keeps it out of the process list; default CONCUR_REDIS_PASSWORD)
-  --tls                   use TLS even with a redis:// URL
+  --sentinel-password-env VAR  read the sentinels' password from this variable
+  --tls                   use TLS even with a redis:// URL (and with --cluster, --sentinel)
   --tls-ca FILE           PEM file of the CA that signed the Redis server's certificate
-  --prefix P              Redis key prefix (default concur)
+  --prefix P              Redis key prefix (default concur); may hold one {hash tag}
   --codec C               json (default), v8, or a module whose default export is a JobCodec
   --lock-ms MS            a job whose worker is silent this long is stalled (default 30000)
   --stalled-interval-ms MS  how often to look for stalled jobs (default 30000)
@@ -38,6 +50,10 @@ Takes jobs from a concur queue and runs them on this machine's cores.
 
 const FLAGS = {
   connection: { type: 'string' },
+  cluster: { type: 'string', multiple: true },
+  sentinel: { type: 'string', multiple: true },
+  'sentinel-name': { type: 'string' },
+  'sentinel-password-env': { type: 'string' },
   queue: { type: 'string' },
   tasks: { type: 'string', multiple: true },
   'tasks-root': { type: 'string' },
@@ -76,12 +92,65 @@ function parse(argv: string[]): Flags {
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
-  for (const required of ['connection', 'queue', 'tasks'] as const) {
-    if (values.help !== true && values[required] === undefined) {
-      throw new UsageError(`--${required} is required`);
-    }
+  if (values.help === true) return values;
+  const where = (['connection', 'cluster', 'sentinel'] as const).filter(
+    (f) => values[f] !== undefined,
+  );
+  if (where.length === 0) {
+    throw new UsageError(
+      '--connection URL is required (or --cluster HOST:PORT, or --sentinel HOST:PORT)',
+    );
+  }
+  if (where.length > 1) {
+    throw new UsageError(
+      `--${where[0]} and --${where[1]} name two different Redis setups: give only one of them`,
+    );
+  }
+  if (values.sentinel !== undefined && values['sentinel-name'] === undefined) {
+    throw new UsageError(
+      "--sentinel needs --sentinel-name NAME: the master's name in the sentinels' `sentinel monitor NAME ...`",
+    );
+  }
+  if (values.sentinel === undefined && values['sentinel-name'] !== undefined) {
+    throw new UsageError('--sentinel-name goes with --sentinel HOST:PORT: add the sentinels');
+  }
+  for (const required of ['queue', 'tasks'] as const) {
+    if (values[required] === undefined) throw new UsageError(`--${required} is required`);
   }
   return values;
+}
+
+/** `host:port` or `[v6 address]:port`, as given to --cluster or --sentinel. */
+function node(flag: string, text: string): QueueNode {
+  const match = /^(?:\[([^\]]+)\]|([^:\s]+)):(\d{1,5})$/.exec(text);
+  const port = Number(match?.[3]);
+  if (match === null || port < 1 || port > 65535) {
+    throw new UsageError(
+      `--${flag} takes HOST:PORT (a port from 1 to 65535), got ${JSON.stringify(text)}`,
+    );
+  }
+  return { host: match[1] ?? match[2]!, port };
+}
+
+/** The connection the flags name: a URL's parts, a cluster's nodes, or sentinels. */
+function connectionOf(values: Flags): { connection: QueueConnection; login: QueueLogin } {
+  if (values.cluster !== undefined) {
+    const connection: QueueClusterConnection = {
+      cluster: values.cluster.map((n) => node('cluster', n)),
+    };
+    return { connection, login: connection };
+  }
+  if (values.sentinel !== undefined) {
+    const connection: QueueSentinelConnection = {
+      sentinels: values.sentinel.map((n) => node('sentinel', n)),
+      name: values['sentinel-name']!,
+    };
+    const password = process.env[values['sentinel-password-env'] ?? 'CONCUR_SENTINEL_PASSWORD'];
+    if (password !== undefined && password !== '') connection.sentinelPassword = password;
+    return { connection, login: connection };
+  }
+  const connection = connectionParts(values.connection!);
+  return { connection, login: connection };
 }
 
 async function loadCodec(name: string | undefined): Promise<JobCodec | undefined> {
@@ -95,12 +164,12 @@ async function loadCodec(name: string | undefined): Promise<JobCodec | undefined
 }
 
 async function workerOptions(values: Flags): Promise<QueueWorkerOptions> {
-  const connection = connectionParts(values.connection!);
+  const { connection, login } = connectionOf(values);
   const password = process.env[values['password-env'] ?? 'CONCUR_REDIS_PASSWORD'];
-  if (password !== undefined && password !== '') connection.password = password;
+  if (password !== undefined && password !== '') login.password = password;
   const tlsCa = values['tls-ca'];
-  if (tlsCa !== undefined) connection.tls = { ca: readFileSync(tlsCa) };
-  else if (values.tls === true) connection.tls = true;
+  if (tlsCa !== undefined) login.tls = { ca: readFileSync(tlsCa) };
+  else if (values.tls === true) login.tls = true;
   const options: QueueWorkerOptions = { connection, queue: values.queue!, tasks: values.tasks! };
   if (values['tasks-root'] !== undefined) options.tasksRoot = values['tasks-root'];
   if (values.model !== undefined) options.model = values.model as LocalModel;

@@ -3,7 +3,7 @@ import { checkInteger, checkKnownKeys, checkObject, checkOneOf, invalid } from '
 import { parseConnection, type QueueConnection, type RedisClientOptions } from './connection.ts';
 import { type JobCodec, jsonCodec } from './job-codec.ts';
 import type { LocalModel } from './local-executor.ts';
-import { checkCodecAndRoot, checkQueueName } from './queue-options.ts';
+import { checkCodecAndRoot, checkPrefix, checkQueueName } from './queue-options.ts';
 
 /** Options of `runQueueWorker()`, the library form of `concur worker`. */
 export interface QueueWorkerOptions {
@@ -31,7 +31,7 @@ export interface QueueWorkerOptions {
   concurrency?: number;
   /** Must match the executors'. @default JSON */
   codec?: JobCodec;
-  /** Redis key prefix; must match the executors'. @default 'concur' */
+  /** Redis key prefix; must match the executors' (see QueueExecutorOptions.prefix). @default 'concur' */
   prefix?: string;
   /** A job whose worker stops renewing its lock for this long counts as stalled. @default 30_000 */
   lockDurationMs?: number;
@@ -114,8 +114,9 @@ export function resolveWorkerOptions(options: QueueWorkerOptions): ResolvedWorke
     1,
   );
   checkCodecAndRoot(options);
+  const redis = parseConnection(options.connection);
   return {
-    redis: parseConnection(options.connection),
+    redis,
     queue: checkQueueName('queue', options.queue),
     tasks: checkPaths(options.tasks),
     tasksRoot: options.tasksRoot,
@@ -124,7 +125,7 @@ export function resolveWorkerOptions(options: QueueWorkerOptions): ResolvedWorke
     concurrency,
     capacity: model === 'async' ? concurrency : workers * concurrency,
     codec: options.codec ?? jsonCodec,
-    prefix: options.prefix ?? 'concur',
+    prefix: checkPrefix('prefix', options.prefix, redis),
     lockDurationMs: checkInteger('lockDurationMs', options.lockDurationMs ?? 30_000, 100),
     stalledIntervalMs: checkInteger('stalledIntervalMs', options.stalledIntervalMs ?? 30_000, 100),
     graceMs: checkInteger('graceMs', options.graceMs ?? 30_000, 0),
