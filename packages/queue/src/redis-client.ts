@@ -1,6 +1,6 @@
 import { QueueBackendError } from 'concur';
 import { Cluster, Redis } from 'ioredis';
-import { describeConnection, type RedisClientOptions, topologyOf } from './connection.ts';
+import { describeConnection, type RedisClientOptions } from './connection.ts';
 
 /** A connection to one server (perhaps found through sentinels) or to a cluster. */
 export type RedisClient = Redis | Cluster;
@@ -28,18 +28,45 @@ export async function checkTopology(
   client: RedisClient,
   options: RedisClientOptions,
 ): Promise<void> {
+  if (client instanceof Cluster) return clusterAnswers(client, options);
   let info: string;
   try {
     info = await client.info('cluster');
   } catch {
     return;
   }
-  const clustered = /^cluster_enabled:1\s*$/m.test(info);
-  const wanted = topologyOf(options);
-  if (clustered && wanted !== 'cluster') {
+  if (/^cluster_enabled:1\s*$/m.test(info)) {
     throw new QueueBackendError(
       `Redis at ${describeConnection(options)} is a node of a Redis Cluster: give the cluster's nodes ` +
         'as `connection: { cluster: [{ host, port }, ...] }` (concur worker: --cluster HOST:PORT, once per node)',
     );
   }
+}
+
+/** Resolves once the cluster is ready; rejects if a node says it is no cluster node. */
+function clusterAnswers(client: Cluster, options: RedisClientOptions): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const done = () => {
+      client.off('ready', onReady);
+      client.off('node error', onError);
+    };
+    const onReady = () => {
+      done();
+      resolve();
+    };
+    const onError = (error: Error) => {
+      if (!/cluster support disabled/i.test(error.message)) return;
+      done();
+      reject(
+        new QueueBackendError(
+          `Redis at ${describeConnection(options)} is not a Redis Cluster (cluster mode is off there): ` +
+            'give it as a redis:// URL or `{ host, port }` (concur worker: --connection URL), ' +
+            'or give the nodes of a cluster',
+        ),
+      );
+    };
+    if (client.status === 'ready') return resolve();
+    client.on('ready', onReady);
+    client.on('node error', onError);
+  });
 }
