@@ -121,7 +121,8 @@ export async function startLocalSentinels(replicaCount = 2, count = 3): Promise<
   const dir = tempDir();
   const servers: LocalRedis[] = [];
   try {
-    const master = await startLocalRedis();
+    // On stop(), no wait for the replicas to catch up: closer to a crash.
+    const master = await startLocalRedis({ args: ['--shutdown-on-sigterm', 'now'] });
     servers.push(master);
     const replicas: LocalRedis[] = [];
     for (let i = 0; i < replicaCount; i++) {

@@ -1,0 +1,54 @@
+// Redis Sentinel: a master, two replicas and three sentinels on loopback. The master is
+// killed while tasks run and wait; a replica is promoted, and every future settles with
+// the right value (delivery is at least once: a task may run twice, never zero times).
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { QueueExecutor } from '../../packages/queue/src/index.ts';
+import { sleep, square } from '../fixtures/queue/tasks.ts';
+import { freshQueue, startWorker, until } from './harness.ts';
+import { forThisFile, startLocalSentinels } from './redis-topologies.ts';
+
+const setup = forThisFile(() => startLocalSentinels(2, 3));
+
+test('a failover is waited out: a replica is promoted and every future settles', async () => {
+  const { sentinels, name, workerArgs, master, replicas } = setup();
+  const queue = freshQueue('sentinel');
+  const workers = await Promise.all([
+    startWorker(workerArgs, queue, ['--workers', '2']),
+    startWorker(workerArgs, queue, ['--workers', '2']),
+  ]);
+  const executor = new QueueExecutor({
+    connection: { sentinels, name },
+    queue,
+    reconcileIntervalMs: 500,
+  });
+  try {
+    await executor.ready();
+    assert.equal(await executor.submit(square, 3), 9, 'runs before the failover');
+    // Some tasks are running and some waiting when the master goes.
+    const before = Array.from({ length: 20 }, (_, i) => executor.submit(sleep, 300, i));
+    await until('a task to start', () => executor.stats().busyWorkers > 0);
+    await master.stop();
+    const during = Array.from({ length: 20 }, (_, i) => executor.submit(square, i));
+    await until(
+      'the sentinels to promote a replica',
+      async () => {
+        const port = await setup().masterPort();
+        return replicas.some((r) => r.port === port);
+      },
+      30_000,
+    );
+    assert.deepEqual(
+      await Promise.all(before),
+      before.map((_, i) => i),
+    );
+    assert.deepEqual(
+      await Promise.all(during),
+      during.map((_, i) => i * i),
+    );
+    assert.equal(await executor.submit(square, 12), 144, 'runs after the failover');
+  } finally {
+    await executor.shutdown({ cancelPending: true });
+    await Promise.all(workers.map((w) => w.stop()));
+  }
+});
