@@ -122,12 +122,13 @@ export async function startLocalSentinels(replicaCount = 2, count = 3): Promise<
   const servers: LocalRedis[] = [];
   try {
     // On stop(), no wait for the replicas to catch up: closer to a crash.
-    const master = await startLocalRedis({ args: ['--shutdown-on-sigterm', 'now'] });
+    // A replica's full sync writes an RDB file into its --dir.
+    const master = await startLocalRedis({ args: ['--shutdown-on-sigterm', 'now', '--dir', dir] });
     servers.push(master);
     const replicas: LocalRedis[] = [];
     for (let i = 0; i < replicaCount; i++) {
       const replica = await startLocalRedis({
-        args: ['--replicaof', '127.0.0.1', String(master.port)],
+        args: ['--replicaof', '127.0.0.1', String(master.port), '--dir', dir],
       });
       servers.push(replica);
       replicas.push(replica);

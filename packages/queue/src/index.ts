@@ -1,6 +1,14 @@
 // The `concur/queue` entry point: the only one that loads bullmq and ioredis.
 export { QueueBackendError } from 'concur';
-export type { QueueConnection, QueueTlsOptions } from './connection.ts';
+export type {
+  QueueClusterConnection,
+  QueueConnection,
+  QueueLogin,
+  QueueNode,
+  QueueSentinelConnection,
+  QueueServerConnection,
+  QueueTlsOptions,
+} from './connection.ts';
 export type { JobCodec } from './job-codec.ts';
 export { jsonCodec, v8Codec } from './job-codec.ts';
 export type { LocalQueueCluster, LocalQueueClusterOptions } from './local-cluster.ts';
