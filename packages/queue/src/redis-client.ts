@@ -22,24 +22,36 @@ export function openRedis(options: RedisClientOptions, connectionName: string): 
  * address given for a node of a cluster fails every multi-key command with CROSSSLOT
  * or MOVED (a worker would retry them without end), and the cluster option given for
  * a plain server never connects. Resolves when they match, or when Redis does not
- * say (INFO refused by an ACL, or no answer: the connect timeout reports that).
+ * say (no answer: the connect timeout reports that).
  */
 export async function checkTopology(
   client: RedisClient,
   options: RedisClientOptions,
 ): Promise<void> {
   if (client instanceof Cluster) return clusterAnswers(client, options);
-  let info: string;
-  try {
-    info = await client.info('cluster');
-  } catch {
-    return;
-  }
-  if (/^cluster_enabled:1\s*$/m.test(info)) {
+  if ((await isClusterNode(client)) === true) {
     throw new QueueBackendError(
       `Redis at ${describeConnection(options)} is a node of a Redis Cluster: give the cluster's nodes ` +
         'as `connection: { cluster: [{ host, port }, ...] }` (concur worker: --cluster HOST:PORT, once per node)',
     );
+  }
+}
+
+/**
+ * Whether the server is a cluster node: CLUSTER INFO, which an ACL user without
+ * `@dangerous` may still run, else INFO; undefined if both are refused.
+ */
+async function isClusterNode(client: Redis): Promise<boolean | undefined> {
+  try {
+    await client.cluster('INFO');
+    return true;
+  } catch (error) {
+    if (/cluster support disabled/i.test((error as Error).message)) return false;
+  }
+  try {
+    return /^cluster_enabled:1\s*$/m.test(await client.info('cluster'));
+  } catch {
+    return undefined;
   }
 }
 

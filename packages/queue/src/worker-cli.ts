@@ -36,8 +36,9 @@ Takes jobs from a concur queue and runs them on this machine's cores.
   --concurrency K         tasks at once per thread/process; for async, in all
   --password-env VAR      read the Redis password from this environment variable
                           (keeps it out of the process list; default CONCUR_REDIS_PASSWORD)
-  --sentinel-password-env VAR  read the sentinels' password from this variable
-  --tls                   use TLS even with a redis:// URL (and with --cluster, --sentinel)
+  --sentinel-password-env VAR  read the sentinels' password from this environment
+                          variable (default CONCUR_SENTINEL_PASSWORD)
+  --tls                   use TLS: with a redis:// URL, --cluster or --sentinel
   --tls-ca FILE           PEM file of the CA that signed the Redis server's certificate
   --prefix P              Redis key prefix (default concur); may hold one {hash tag}
   --codec C               json (default), v8, or a module whose default export is a JobCodec
