@@ -13,6 +13,8 @@ export function openRedis(options: RedisClientOptions, connectionName: string): 
   return new Cluster([...cluster], {
     redisOptions: { ...perNode, connectionName },
     clusterRetryStrategy: retryStrategy,
+    // SSUBSCRIBE on a cluster needs a subscriber per master (ioredis: shardedSubscribers).
+    shardedSubscribers: true,
     enableReadyCheck,
   });
 }
