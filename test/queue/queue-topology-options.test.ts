@@ -133,7 +133,7 @@ describe('concur worker flags', () => {
     );
     assert.match(
       (await cli(['--queue', 'q', '--tasks', TASKS])).stderr,
-      /--connection URL is required \(or --cluster HOST:PORT, or --sentinel HOST:PORT\)/,
+      /--connection is required \(a redis:\/\/ URL\), or --cluster HOST:PORT, or --sentinel HOST:PORT/,
     );
     assert.match((await cli(['--cluster', '[::1]:7000'])).stderr, /--queue is required/);
   });

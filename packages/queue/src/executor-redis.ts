@@ -93,11 +93,10 @@ export class ExecutorRedis {
       aliveKey(prefix, queue, from),
       options.heartbeatMs,
     );
-    this.ready = Promise.all([
-      this.#listener.ready,
-      this.#gate.ready,
-      checkTopology(this.#client, redis),
-    ]).then(() => {});
+    // The topology's refusal first: on the wrong one, the others fail less clearly (CROSSSLOT).
+    this.ready = checkTopology(this.#client, redis)
+      .then(() => Promise.all([this.#listener.ready, this.#gate.ready]))
+      .then(() => {});
     this.#connectTimer = setTimeout(() => {
       // No job reached Redis, so no worker needs this executor's sign of life.
       this.#heartbeat.stop();

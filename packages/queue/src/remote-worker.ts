@@ -71,12 +71,15 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<Queue
   const checked = checkTopology(publisher, o.redis).then(() => {
     void worker.run().catch(() => {});
   });
-  const ready = Promise.all([checked, worker.waitUntilReady(), subscriber.subscribed]).then(() => {
-    o.log(
-      `concur worker: queue ${o.queue} on ${describeConnection(o.redis)}, ${tasks.size} task(s) from ${tasks.modules.join(', ')}, ` +
-        `${o.model} model, ${o.model === 'async' ? '' : `${o.workers} workers x `}${o.concurrency} at once; ready (pid ${process.pid})`,
-    );
-  });
+  // The topology's refusal first: on the wrong one, the others fail less clearly (CROSSSLOT).
+  const ready = checked
+    .then(() => Promise.all([worker.waitUntilReady(), subscriber.subscribed]))
+    .then(() => {
+      o.log(
+        `concur worker: queue ${o.queue} on ${describeConnection(o.redis)}, ${tasks.size} task(s) from ${tasks.modules.join(', ')}, ` +
+          `${o.model} model, ${o.model === 'async' ? '' : `${o.workers} workers x `}${o.concurrency} at once; ready (pid ${process.pid})`,
+      );
+    });
   ready.catch(() => {});
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {

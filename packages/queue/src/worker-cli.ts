@@ -99,7 +99,7 @@ function parse(argv: string[]): Flags {
   );
   if (where.length === 0) {
     throw new UsageError(
-      '--connection URL is required (or --cluster HOST:PORT, or --sentinel HOST:PORT)',
+      '--connection is required (a redis:// URL), or --cluster HOST:PORT, or --sentinel HOST:PORT',
     );
   }
   if (where.length > 1) {
