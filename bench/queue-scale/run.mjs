@@ -3,7 +3,7 @@
 //     [--workers 1,2,4] [--jobs 6000] [--slots 4,8,16] [--burst-s 3] [--backlog 50000] [--idle-s 10]
 // BENCH_WORKER_NODE_ARGS (e.g. --cpu-prof) passes Node flags to the workers; BENCH_SHOW_WORKER=1 shows their stderr.
 // Prints markdown tables: jobs/s and latency against workers, Redis commands and bytes
-// per job by type, a single worker's efficiency on 10 ms tasks, a backlog with the
+// per job by type, a single worker's efficiency on 10 ms tasks (beside BullMQ alone's), a backlog with the
 // re-check on and off, and idle commands per second; each with the host and its load.
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -11,6 +11,7 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { QueueExecutor, startLocalRedis } from 'concur-queue';
+import { bareBullmqBurst } from './bare-bullmq.mjs';
 import { difference, snapshot, statsClient } from './redis-stats.mjs';
 import { noop, pause } from './tasks.mjs';
 
@@ -233,9 +234,11 @@ async function efficiency() {
       const r = await measured(s, () => drive(n, n, (i) => s.executor.submit(pause, TASK_MS, i)));
       const steady = steadyRate(r.doneAt);
       const perJob = (x) => f0((x / n) * 1e6);
+      // The same burst through BullMQ alone, on the same server, right after.
+      const bare = steadyRate(await bareBullmqBurst(s.redis.port, slots, n, TASK_MS));
       rows.push(
-        `| ${slots} | ${n} | ${ideal} | ${f0(n / r.seconds)} | ${f0(steady)} | ${f2(steady / ideal)} | ${f0(Math.min(...r.doneAt))} | ` +
-          `${perJob(r.redis.cpuS)} / ${perJob(r.executorCpuS)} / ${perJob(r.workerCpuS)} | ${r.loadBefore} / ${r.loadAfter} |`,
+        `| ${slots} | ${n} | ${ideal} | ${f0(n / r.seconds)} | ${f0(steady)} | ${f2(steady / ideal)} | ${f0(bare)} (${f2(bare / ideal)}) | ${f2(steady / bare)} | ${f0(Math.min(...r.doneAt))} | ` +
+          `${perJob(r.redis.cpuS)} / ${perJob(r.executorCpuS)} / ${perJob(r.workerCpuS)} | ${r.loadBefore} / ${load()} |`,
       );
     } finally {
       await s.teardown();
@@ -245,9 +248,9 @@ async function efficiency() {
     `\n### One worker, ${TASK_MS} ms tasks, a burst of ${config.burstS} s of ideal work (ideal: slots x 1000 / ${TASK_MS} jobs/s)\n`,
   );
   console.log(
-    '| slots | jobs | ideal jobs/s | jobs/s (whole burst) | jobs/s (steady: 10th-90th percentile of completions) | steady / ideal | first result ms | CPU µs/job: Redis / executor / worker | load 1 min before / after |',
+    '| slots | jobs | ideal jobs/s | jobs/s (whole burst) | jobs/s (steady: 10th-90th percentile of completions) | steady / ideal | BullMQ alone: steady jobs/s (/ ideal) | concur / BullMQ alone | first result ms | CPU µs/job: Redis / executor / worker | load 1 min before / after |',
   );
-  console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |');
+  console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |');
   for (const row of rows) console.log(row);
 }
 
