@@ -131,10 +131,15 @@ export async function runProcessWorker(): Promise<void> {
         throw error;
       }
       if (n === 0) process.exit(0);
-      // A job is a few dozen bytes: copying them (from Node's buffer pool) is cheaper than
-      // a new 64 KB buffer per message, which also cost a GC of external memory now and then.
+      // A job is a few dozen bytes: copying them is cheaper than a new 64 KB buffer per
+      // message, which also cost a GC of external memory now and then. Into a buffer of
+      // their own, not Node's pool: the deserializer makes typed arrays that are views of
+      // these bytes, and a view of the pool cannot be transferred (Node marks the pool
+      // untransferable; from Node 24 its 64 KB pool takes reads this small).
       if (n <= COPY_BELOW) {
-        reader.push(Buffer.from(spare.subarray(0, n)));
+        const copy = Buffer.allocUnsafeSlow(n);
+        spare.copy(copy, 0, 0, n);
+        reader.push(copy);
       } else {
         const read = spare.subarray(0, n);
         spare = Buffer.allocUnsafe(spare.length);
