@@ -23,5 +23,6 @@ export {
   describeValue,
   invalid,
 } from './options/validate.ts';
+export { deserializeOwnBytes } from './runtime/own-bytes.ts';
 export type { AnyTask } from './task/task.ts';
 export { displayPath, notExportedError } from './task/task-export.ts';

@@ -1,5 +1,6 @@
-import { deserialize, serialize } from 'node:v8';
+import * as v8 from 'node:v8';
 import { DataCloneError } from 'concur';
+import { deserializeOwnBytes } from 'concur/backend';
 
 /**
  * How task arguments and results travel through Redis. Both ends must use the
@@ -111,7 +112,7 @@ export const v8Codec: JobCodec = Object.freeze({
   name: 'v8',
   encode(value: unknown, root: string): string {
     try {
-      return serialize(value).toString('base64');
+      return v8.serialize(value).toString('base64');
     } catch (error) {
       throw new DataCloneError(
         `Cannot send \`${root}\` through Redis with the v8 codec: ${(error as Error).message}`,
@@ -120,7 +121,7 @@ export const v8Codec: JobCodec = Object.freeze({
     }
   },
   decode(text: string): unknown {
-    return deserialize(Buffer.from(text, 'base64'));
+    return deserializeOwnBytes(v8, Buffer.from(text, 'base64'));
   },
 });
 

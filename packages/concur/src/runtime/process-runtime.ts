@@ -4,6 +4,7 @@ import type { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { decodeCompact } from './compact-codec.ts';
 import { checkEntry } from './entry-check.ts';
+import { deserializeOwnBytes } from './own-bytes.ts';
 import { compactFrame, FrameKind, FrameReader, frame, PipeFd } from './pipe-frames.ts';
 import { PROGRESS_FD, ProgressFile } from './progress-file.ts';
 import type { FromWorker, ProcessSetup, ToWorker, WorkerSetup } from './protocol.ts';
@@ -100,7 +101,7 @@ class ProcessHandle implements WorkerHandle {
     if (kind === FrameKind.Compact) {
       this.#events.message(decodeCompact(body) as FromWorker);
     } else if (kind === FrameKind.Message) {
-      this.#events.message(v8!.deserialize(body) as FromWorker);
+      this.#events.message(deserializeOwnBytes(v8!, body) as FromWorker);
     } else if (kind === FrameKind.Started) {
       this.#started = body.readInt32LE(0);
     } else if (kind === FrameKind.Fatal) {

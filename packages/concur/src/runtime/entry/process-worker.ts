@@ -1,9 +1,10 @@
 import { readSync, writeSync } from 'node:fs';
 import { Socket } from 'node:net';
-import { deserialize, serialize } from 'node:v8';
+import * as v8 from 'node:v8';
 import { encodeError } from '../../errors/error-codec.ts';
 import { safeText } from '../../errors/thrown-value.ts';
 import { decodeCompact } from '../compact-codec.ts';
+import { deserializeOwnBytes } from '../own-bytes.ts';
 import {
   compactFrame,
   FrameKind,
@@ -90,7 +91,7 @@ export async function runProcessWorker(): Promise<void> {
           runtime: 'process',
           post: (m: FromWorker) => {
             const compact = compactFrame(m);
-            if (compact === undefined) writeFrame(FrameKind.Message, serialize(m));
+            if (compact === undefined) writeFrame(FrameKind.Message, v8.serialize(m));
             else writeAll(compact);
           },
           // A synchronous write: it reaches the file (or pipe) even if the next instruction kills us.
@@ -115,7 +116,8 @@ export async function runProcessWorker(): Promise<void> {
 
   const reader = new FrameReader((kind, body) => {
     if (kind === FrameKind.Compact) onMessage(decodeCompact(body) as ToWorker);
-    else if (kind === FrameKind.Message) onMessage(deserialize(body) as ToWorker | ProcessSetup);
+    else if (kind === FrameKind.Message)
+      onMessage(deserializeOwnBytes(v8, body) as ToWorker | ProcessSetup);
   });
 
   /** Where the synchronous reads land; a small read is copied out, a large one handed on whole. */
