@@ -65,6 +65,8 @@ export class ExecutorRedis {
   #liveWorkers = 0;
   /** Stops watching for an outage during shutdown (see giveUpIfUnreachable). */
   #outage: (() => void) | undefined;
+  /** Shutting down, Redis stayed away for connectTimeoutMs: close() waits for it no more. */
+  #gaveUp = false;
   #workersAskedAt = Number.NEGATIVE_INFINITY;
 
   constructor(options: ResolvedQueueOptions, from: string, sink: ExecutorRedisSink) {
@@ -182,6 +184,7 @@ export class ExecutorRedis {
     const arm = () => {
       timer ??= setTimeout(() => {
         this.#outage?.();
+        this.#gaveUp = true;
         gone(this.#unreachable('has not answered for', ms, 'while the executor was shutting down'));
       }, ms);
     };
@@ -203,12 +206,13 @@ export class ExecutorRedis {
    * Leaves a closed key for workers still holding one of this executor's jobs (they
    * drop it at once), then disconnects. Settles within CLOSE_GRACE_MS plus twice
    * CLOSE_STEP_MS whatever the state of Redis, and within 2 x CLOSE_STEP_MS when it
-   * never connected: an unreachable Redis is simply dropped.
+   * never connected or was given up on: an unreachable Redis is simply dropped.
    */
   async close(): Promise<void> {
     // Never connected: nothing of ours is in Redis, and a command sent now would wait
     // for a connection that may never come. Nothing to wait for.
-    const deadline = performance.now() + (this.#connected ? CLOSE_GRACE_MS : 0);
+    // Given up on during shutdown: it was waited for already (connectTimeoutMs).
+    const deadline = performance.now() + (this.#connected && !this.#gaveUp ? CLOSE_GRACE_MS : 0);
     const left = () => Math.max(0, deadline - performance.now());
     clearTimeout(this.#connectTimer);
     this.#outage?.();
