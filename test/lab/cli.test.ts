@@ -52,6 +52,11 @@ describe('concur CLI', { concurrency: 4 }, () => {
       /--batches must be an integer from 1 and up, got '-3'/,
     ],
     [
+      'more workers than a lab run starts',
+      ['cpu', '--workers', '257'],
+      /--workers must be at most 256, got '257'/,
+    ],
+    [
       'zero workers',
       ['cpu', '--workers', '0'],
       /--workers must be an integer from 1 and up, got '0'/,

@@ -18,6 +18,7 @@ describe('the lab under misuse', () => {
     dir = mkdtempSync(join(tmpdir(), 'concur-guards-'));
     writeFileSync(join(dir, 'one.json'), '[1]');
     writeFileSync(join(dir, 'not.json'), 'hello\nworld\n');
+    writeFileSync(join(dir, 'empty.json'), '[]');
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -177,6 +178,24 @@ describe('the lab under misuse', () => {
       /^concur compare: --inputs \S+not\.json is not valid JSON \(Unexpected token/,
     ],
     [
+      'inputs with no calls (nothing to time, so no advice)',
+      ['compare', '--task', `${USER}#collatz`, '--inputs', 'EMPTY_JSON'],
+      /^concur compare: --inputs \S+empty\.json holds no calls; it must hold a JSON array/,
+    ],
+    [
+      'more workers than a lab run starts',
+      [
+        'compare',
+        '--task',
+        `${USER}#collatz`,
+        '--inputs',
+        'ONE_JSON',
+        '--workers',
+        '1,99999999999',
+      ],
+      /^concur compare: --workers must list integers of at most 256, got 99999999999 in '1,99999999999'/,
+    ],
+    [
       'a task file that is not a module',
       ['compare', '--task', '/etc/passwd#x', '--inputs', 'ONE_JSON'],
       /^concur compare: --task: cannot import \/etc\/passwd \(SyntaxError: [^)]*\); give a JavaScript or TypeScript module/,
@@ -184,7 +203,13 @@ describe('the lab under misuse', () => {
   ] as const) {
     it(`exits 2 with one line on ${what}`, async () => {
       const real = args.map((a) =>
-        a === 'NOT_JSON' ? join(dir, 'not.json') : a === 'ONE_JSON' ? join(dir, 'one.json') : a,
+        a === 'NOT_JSON'
+          ? join(dir, 'not.json')
+          : a === 'ONE_JSON'
+            ? join(dir, 'one.json')
+            : a === 'EMPTY_JSON'
+              ? join(dir, 'empty.json')
+              : a,
       );
       const report = real.includes('--report') ? [] : ['--report', join(dir, 'bad.html')];
       const result = await runCli([...real, ...report]);

@@ -11,7 +11,14 @@ import { ProgressBar } from '../render/progress.ts';
 import { activityChart, speedupChart } from '../report/charts.ts';
 import { recordsTable } from '../report/records-table.ts';
 import { adviceLead, adviceVerdict, taskVerdict } from '../report/verdict.ts';
-import { choiceListFlag, intFlag, intListFlag, UsageError, type Values } from '../support/args.ts';
+import {
+  choiceListFlag,
+  intFlag,
+  intListFlag,
+  MAX_WORKERS,
+  UsageError,
+  type Values,
+} from '../support/args.ts';
 import { LabInputError } from '../support/lab-input-error.ts';
 import { finish, reportPath } from './compare-output.ts';
 import { requireRedis } from './cpu.ts';
@@ -78,7 +85,7 @@ export async function compareTask(values: Values): Promise<number> {
   const models = choiceListFlag(values, 'models', TASK_MODELS, DEFAULT_TASK_MODELS);
   if (!models.includes('sequential')) models.unshift('sequential');
   if (models.includes('queue')) requireRedis('--models queue');
-  const workers = intListFlag(values, 'workers', defaultWorkerSweep());
+  const workers = intListFlag(values, 'workers', defaultWorkerSweep(), MAX_WORKERS);
   const space: CandidateSpace = { models, workers, chunksizes: chunksizes(values) };
   const budgetSeconds = intFlag(values, 'budget', DEFAULT_BUDGET_SECONDS);
   const timeLimitSeconds = intFlag(values, 'time-limit', DEFAULT_TIME_LIMIT_SECONDS);

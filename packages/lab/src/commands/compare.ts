@@ -21,6 +21,7 @@ import {
   choiceListFlag,
   intFlag,
   intListFlag,
+  MAX_WORKERS,
   parseCommandArgs,
   UsageError,
   type Values,
@@ -122,7 +123,7 @@ function compareCpu(
 ): (bar: ProgressBar, step: (s: number) => number) => Promise<WorkloadResult> {
   const models = choiceListFlag(values, 'models', CPU_MODELS, DEFAULT_CPU_MODELS);
   if (models.includes('queue')) requireRedis('--models queue');
-  const workers = intListFlag(values, 'workers', defaultWorkerSweep());
+  const workers = intListFlag(values, 'workers', defaultWorkerSweep(), MAX_WORKERS);
   const spec = {
     batches: intFlag(values, 'batches', CPU_DEFAULTS.batches),
     size: intFlag(values, 'size', CPU_DEFAULTS.size),
@@ -152,7 +153,7 @@ function compareIo(
   load: () => MachineLoad,
 ): (bar: ProgressBar, step: (s: number) => number) => Promise<WorkloadResult> {
   const models = choiceListFlag(values, 'models', IO_MODELS, IO_MODELS);
-  const workers = intListFlag(values, 'workers', [defaultWorkers()]);
+  const workers = intListFlag(values, 'workers', [defaultWorkers()], MAX_WORKERS);
   const settings = ioSettingsFrom({ ...values, workers: undefined });
   return async (bar, step) => {
     const runs = await runIoMatrix(models, workers, settings, (label, f) =>

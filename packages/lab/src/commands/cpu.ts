@@ -17,7 +17,7 @@ import {
   storySeconds,
 } from '../render/format.ts';
 import { ProgressBar } from '../render/progress.ts';
-import { choiceFlag, intFlag, parseCommandArgs, UsageError } from '../support/args.ts';
+import { choiceFlag, intFlag, MAX_WORKERS, parseCommandArgs, UsageError } from '../support/args.ts';
 import { type Command, write, writeJson } from './command.ts';
 
 const USAGE = `Usage: concur cpu [options]
@@ -69,7 +69,7 @@ export function cpuSpecFrom(values: Record<string, string | boolean | undefined>
   return {
     kind: 'cpu',
     model,
-    workers: intFlag(values, 'workers', defaultWorkers()),
+    workers: intFlag(values, 'workers', defaultWorkers(), 1, MAX_WORKERS),
     batches: intFlag(values, 'batches', CPU_DEFAULTS.batches),
     size: intFlag(values, 'size', CPU_DEFAULTS.size),
     lookups: intFlag(values, 'lookups', CPU_DEFAULTS.lookups),

@@ -1,7 +1,7 @@
 // The io experiment: downloads from a local server under each model, measured.
 
 import { startDownloadServer } from '../io/server-process.ts';
-import { intFlag, type Values } from '../support/args.ts';
+import { intFlag, MAX_WORKERS, type Values } from '../support/args.ts';
 import { defaultWorkers, IO_DEFAULTS } from './defaults.ts';
 import { cycleUrls, idealSeconds, ioConcurrency, readUrlFile } from './io-plan.ts';
 import type { IoModel } from './models.ts';
@@ -23,7 +23,7 @@ export function ioSettingsFrom(values: Values): IoSettings {
   const urls = typeof values.urls === 'string' ? readUrlFile(values.urls) : undefined;
   return {
     downloads: intFlag(values, 'downloads', urls?.length ?? IO_DEFAULTS.batches),
-    workers: intFlag(values, 'workers', defaultWorkers()),
+    workers: intFlag(values, 'workers', defaultWorkers(), 1, MAX_WORKERS),
     atOnce: intFlag(values, 'at-once', IO_DEFAULTS.atOnce),
     concurrencyPerWorker: intFlag(
       values,

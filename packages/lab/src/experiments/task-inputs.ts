@@ -29,8 +29,18 @@ export function readTaskInputs(path: string): unknown[][] {
       `--inputs ${path} is not valid JSON (${reasonOf(error as Error)}); it must hold ${SHAPE}`,
     );
   }
-  if (Array.isArray(parsed)) return parsed.map((item) => [item]);
   const args = (parsed as { args?: unknown } | null)?.args;
-  if (Array.isArray(args) && args.every(Array.isArray)) return args as unknown[][];
-  throw new LabInputError(`--inputs ${path} must hold ${SHAPE}`);
+  const calls = Array.isArray(parsed)
+    ? parsed.map((item) => [item])
+    : Array.isArray(args) && args.every(Array.isArray)
+      ? (args as unknown[][])
+      : undefined;
+  if (calls === undefined) throw new LabInputError(`--inputs ${path} must hold ${SHAPE}`);
+  // Nothing to time: any recommendation would be noise.
+  if (calls.length === 0) {
+    throw new LabInputError(
+      `--inputs ${path} holds no calls; it must hold ${SHAPE}, with at least one`,
+    );
+  }
+  return calls;
 }

@@ -70,23 +70,47 @@ function shown(value: unknown): string {
   return typeof value === 'string' ? `'${value}'` : String(value);
 }
 
-export function intFlag(values: Values, name: string, fallback: number, min = 1): number {
+/**
+ * Most workers a lab run starts: each is a thread or a process of its own (tens of MB), and
+ * past a few times the cores they only queue for them.
+ */
+export const MAX_WORKERS = 256;
+
+export function intFlag(
+  values: Values,
+  name: string,
+  fallback: number,
+  min = 1,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
   const raw = values[name];
   if (raw === undefined) return fallback;
   const n = Number(raw);
   if (typeof raw !== 'string' || !/^\d+$/.test(raw) || !Number.isSafeInteger(n) || n < min) {
     throw new UsageError(`--${name} must be an integer from ${min} and up, got ${shown(raw)}`);
   }
+  if (n > max) throw new UsageError(`--${name} must be at most ${max}, got ${shown(raw)}`);
   return n;
 }
 
-export function intListFlag(values: Values, name: string, fallback: number[]): number[] {
+export function intListFlag(
+  values: Values,
+  name: string,
+  fallback: number[],
+  max = Number.MAX_SAFE_INTEGER,
+): number[] {
   const raw = values[name];
   if (raw === undefined) return fallback;
   const parts = String(raw).split(',');
   if (parts.some((p) => !/^\d+$/.test(p) || Number(p) < 1)) {
     throw new UsageError(
       `--${name} must be a comma-separated list of integers from 1 and up, got ${shown(raw)}`,
+    );
+  }
+  const over = parts.find((p) => Number(p) > max);
+  if (over !== undefined) {
+    throw new UsageError(
+      `--${name} must list integers of at most ${max}, got ${over} in ${shown(raw)}`,
     );
   }
   return parts.map(Number);
