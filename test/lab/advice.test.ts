@@ -4,7 +4,14 @@ import { type Candidate, candidates } from '../../packages/lab/src/advice/candid
 import { CAN_WIN, choose, MAX_FULL_RUNS } from '../../packages/lab/src/advice/choose.ts';
 import { predictAll, predictSeconds } from '../../packages/lab/src/advice/predict.ts';
 import { describeTask } from '../../packages/lab/src/advice/recommendation.ts';
-import { serialPart, type TaskProfile } from '../../packages/lab/src/advice/task-profile.ts';
+import {
+  coresGot,
+  otherThreads,
+  serialPart,
+  type TaskProfile,
+  taskProfile,
+} from '../../packages/lab/src/advice/task-profile.ts';
+import type { ProbeOutcome } from '../../packages/lab/src/experiments/probe-outcome.ts';
 
 const POOLS = {
   thread: { startMs: 40, perCallMs: 0.03, perByteMs: 0 },
@@ -26,6 +33,7 @@ function profile(fields: Partial<TaskProfile>): TaskProfile {
     pools: POOLS,
     sampled: 8,
     errors: 0,
+    otherThreads: 0,
     ...fields,
   };
 }
@@ -168,5 +176,63 @@ describe('the advice: which candidates run in full', () => {
     const sequential = plan.skipped.find((s) => s.label === 'sequential');
     assert.match(sequential?.why ?? '', /^predicted 20\.00 s, [\d.]+x the best prediction \(/);
     for (const s of plan.skipped) assert.ok(s.why.length > 0, s.label);
+  });
+});
+
+describe('the advice on a machine other programs keep busy', () => {
+  /** A sample of a CPU-bound task: 8 calls of 10 ms of CPU that each lasted `wallMs`. */
+  function cpuProbe(wallMs: number): ProbeOutcome {
+    const calls = Array.from({ length: 8 }, (_, index) => ({
+      index,
+      wallMs,
+      cpuMs: 10,
+      argBytes: 8,
+      resultBytes: 8,
+      error: null,
+    }));
+    return {
+      items: 200,
+      firstCallMs: wallMs,
+      calls,
+      batch: null,
+      // All at once they seemed to overlap a little: on a busy machine the calls one by one
+      // lost more time to other programs than the calls all at once did.
+      concurrent: { calls: 8, wallMs: 0.8 * 8 * wallMs },
+      asyncPerCallMs: 0.005,
+      pools: POOLS,
+      disagreement: null,
+    };
+  }
+
+  it('reads busy threads of other programs from the core share a reference loop got', () => {
+    assert.equal(otherThreads(1, 2), 0);
+    assert.equal(otherThreads(0.5, 2), 3);
+    assert.equal(coresGot(2, 2, 0), 2);
+    assert.equal(coresGot(4, 2, 0), 2);
+    assert.equal(coresGot(2, 2, 2), 1);
+    assert.ok(coresGot(4, 2, 2) > coresGot(2, 2, 2));
+  });
+
+  it('takes calls slowed by other programs for CPU-bound, not for waiting', () => {
+    // 10 ms of CPU took 15 ms: a reference loop got 2/3 of a core, as these calls did.
+    const busy = taskProfile(cpuProbe(15), 2, 2 / 3);
+    assert.equal(describeTask(busy), 'CPU-bound');
+    assert.equal(busy.serialMs, 15);
+    // Were the loop given its core, the lost time would be the task's: it would wait a part.
+    assert.notEqual(describeTask(taskProfile(cpuProbe(15), 2, 1)), 'CPU-bound');
+  });
+
+  it('predicts more threads than cores faster there (they get a larger share), and not on an idle machine', () => {
+    const thread = (workers: number): Candidate => ({
+      model: 'thread',
+      workers,
+      concurrencyPerWorker: 1,
+      chunksize: 'auto',
+      limit: null,
+    });
+    const busy = taskProfile(cpuProbe(15), 2, 2 / 3);
+    assert.ok(predictSeconds(thread(4), busy)! < predictSeconds(thread(2), busy)!);
+    const idle = taskProfile(cpuProbe(10), 2, 1);
+    assert.ok(predictSeconds(thread(2), idle)! <= predictSeconds(thread(4), idle)!);
   });
 });

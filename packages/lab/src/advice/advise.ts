@@ -30,6 +30,8 @@ export interface AdviceInput {
   space: CandidateSpace;
   budgetSeconds: number;
   timeLimitSeconds: number;
+  /** Share of a core a reference loop got when the command started (1: idle machine). */
+  coreShare?: number;
   progress?: (label: string, fraction: number) => void;
 }
 
@@ -64,7 +66,7 @@ export async function advise(input: AdviceInput): Promise<Advice> {
   );
   const probe = probeRun.outcome;
   const overhead = Math.max(MIN_RUN_OVERHEAD_SECONDS, elapsed() - probeRun.seconds);
-  const profile = taskProfile(probe, availableParallelism());
+  const profile = taskProfile(probe, availableParallelism(), input.coreShare);
   const predictions = predictAll(candidates(input.space), profile);
   const plan = choose(predictions);
   const skipped = [...plan.skipped];
@@ -96,6 +98,7 @@ export async function advise(input: AdviceInput): Promise<Advice> {
       });
     }
   }
+  await checkAgainstSequential(done, predictions, input, elapsed, overhead, skipped, profile);
   const differ = markSameResults(done.map((d) => d.run));
   const runs = done.map((d) => d.run.record);
   const sequentialSeconds = (profile.items * profile.wallMs) / 1000;
@@ -128,6 +131,39 @@ export async function advise(input: AdviceInput): Promise<Advice> {
     disagreement,
     seconds: elapsed(),
   };
+}
+
+/**
+ * No configuration run beat sequential as the sample predicts it: run sequential too, if
+ * the budget allows, so that the answer is never a configuration slower than no executor.
+ */
+async function checkAgainstSequential(
+  done: { run: CandidateRun; prediction: Prediction }[],
+  predictions: readonly Prediction[],
+  input: AdviceInput,
+  elapsed: () => number,
+  overhead: number,
+  skipped: Skipped[],
+  profile: TaskProfile,
+): Promise<void> {
+  const sequential = predictions.find((p) => p.candidate.model === 'sequential');
+  if (sequential === undefined || sequential.seconds === null) return;
+  if (done.some((d) => d.prediction === sequential)) return;
+  const estimate = (profile.items * profile.wallMs) / 1000;
+  if (done.length === 0 || done.some((d) => d.run.record.seconds < estimate)) return;
+  const left = input.budgetSeconds - elapsed();
+  if (estimate * 1.2 + overhead > left) return;
+  try {
+    const run = await runCandidate(sequential.candidate, input.source, {
+      timeLimitSeconds: Math.max(1, Math.min(input.timeLimitSeconds, left)),
+      predictedSeconds: sequential.seconds,
+    });
+    done.push({ run, prediction: sequential });
+    const at = skipped.findIndex((s) => s.label === sequential.label);
+    if (at !== -1) skipped.splice(at, 1);
+  } catch (error) {
+    if (!(error instanceof RunTimeLimitError)) throw error;
+  }
 }
 
 /** `--sweep`: every candidate in full, in order, each within its time limit. */

@@ -1,5 +1,5 @@
 import { type Candidate, candidateLabel } from './candidate.ts';
-import type { TaskProfile } from './task-profile.ts';
+import { coresGot, type TaskProfile } from './task-profile.ts';
 
 /** The map's read-ahead without a limit (lazy-map's DEFAULT_UNLIMITED_BUFFER): async's real cap. */
 const MAP_READ_AHEAD = 1024;
@@ -56,7 +56,11 @@ export function predictSeconds(c: Candidate, p: TaskProfile): number | null {
       const perItem = p.wallMs + transportItem;
       const chunk = c.chunksize === 'auto' ? autoChunk(perItem, n, capacity) : c.chunksize;
       const handOff = n * (cost.perCallMs / chunk + transportItem);
-      const compute = (n * (p.serialMs + transportItem)) / Math.min(workers, p.cores);
+      // serialMs is as long as one thread takes on this machine now; busy threads of other
+      // programs give `workers` threads fewer cores than min(workers, cores), but more than one.
+      const compute =
+        (n * (p.serialMs + transportItem) * coresGot(1, p.cores, p.otherThreads)) /
+        coresGot(workers, p.cores, p.otherThreads);
       const waits = (n * p.wallMs) / Math.min(capacity, Math.max(1, n));
       const start = cost.startMs * Math.max(1, workers / p.cores);
       const tail = (chunk * Math.max(p.wallMs, p.maxWallMs)) / 2;

@@ -24,6 +24,29 @@ export interface TaskProfile {
   /** Sampled calls, and how many of them threw. */
   sampled: number;
   errors: number;
+  /**
+   * Busy threads of other programs sharing the cores (0 on an idle machine), from the
+   * share of a core a reference loop got (see measure/machine-load.ts).
+   */
+  otherThreads: number;
+}
+
+/** Above this share of a core, a reference loop had its core to itself. */
+const FULL_SHARE = 0.95;
+
+/**
+ * Busy threads of other programs, from the share `share` of a core that one spinning
+ * thread got on `cores` cores: a fair scheduler gives it cores / (1 + others) when they
+ * outnumber the cores. A loop that got its core tells nothing of the others: 0.
+ */
+export function otherThreads(share: number, cores: number): number {
+  return share >= FULL_SHARE || share <= 0 ? 0 : Math.max(0, cores / share - 1);
+}
+
+/** Cores that `threads` busy threads get beside `others` busy threads of other programs. */
+export function coresGot(threads: number, cores: number, others: number): number {
+  if (threads + others <= cores) return threads;
+  return Math.min(threads, (cores * threads) / (threads + others));
 }
 
 /** Calls shorter than this are taken as all computing (see taskProfile). */
@@ -49,7 +72,14 @@ export function serialPart(
   return Math.min(wall, Math.max(Math.min(cpuMs, wall), estimate));
 }
 
-export function taskProfile(probe: ProbeOutcome, cores: number): TaskProfile {
+/**
+ * What the sample says of the task. `coreShare` is the core share a reference loop got when
+ * the command started (1 on an idle machine): on a busy machine a call computing 10 ms
+ * lasts longer than 10 ms, and that is the other programs, not a wait of the task's.
+ */
+export function taskProfile(probe: ProbeOutcome, cores: number, coreShare = 1): TaskProfile {
+  const others = otherThreads(coreShare, cores);
+  const alone = coresGot(1, cores, others);
   const calls = probe.calls;
   // Calls too short to time alone: scale each one's time to the batch's mean.
   const scale =
@@ -77,12 +107,14 @@ export function taskProfile(probe: ProbeOutcome, cores: number): TaskProfile {
     wallMs,
     maxWallMs: Math.max(0, ...walls),
     cpuMs,
-    serialMs: Math.min(wallMs, Math.max(cpuMs, share * wallMs)),
+    // The CPU part, as long as it lasts on this machine now (one thread's share of a core).
+    serialMs: Math.min(wallMs, Math.max(cpuMs / alone, share * wallMs)),
     argBytes: mean(calls.map((c) => c.argBytes)),
     resultBytes: mean(calls.map((c) => c.resultBytes)),
     asyncPerCallMs: probe.asyncPerCallMs,
     pools: probe.pools,
     sampled: calls.length,
     errors: calls.filter((c) => c.error !== null).length,
+    otherThreads: others,
   };
 }

@@ -122,7 +122,14 @@ export async function compareTask(values: Values): Promise<number> {
   let advice: Advice;
   try {
     advice = await asUsage(() =>
-      advise({ source, space, budgetSeconds, timeLimitSeconds, progress }),
+      advise({
+        source,
+        space,
+        budgetSeconds,
+        timeLimitSeconds,
+        coreShare: load.referenceShare,
+        progress,
+      }),
     );
   } finally {
     bar.done();
