@@ -45,6 +45,8 @@ export interface LocalCluster {
   readonly nodes: readonly QueueNode[];
   /** `--cluster 127.0.0.1:PORT` for each node, for `concur worker`. */
   readonly workerArgs: readonly string[];
+  /** The master that serves `key`'s slot (the default prefix's `{concur}`, say). */
+  masterOf(key: string): Promise<LocalRedis>;
   stop(): Promise<void>;
 }
 
@@ -92,6 +94,18 @@ export async function startLocalCluster(masters = 3): Promise<LocalCluster> {
     return {
       nodes,
       workerArgs: nodes.flatMap((n) => ['--cluster', `${n.host}:${n.port}`]),
+      async masterOf(key) {
+        const slot = Number(await ask(servers[0]!.port, 'cluster', 'keyslot', key));
+        const ranges = (await ask(servers[0]!.port, 'cluster', 'slots')) as [
+          number,
+          number,
+          [string, number],
+        ][];
+        const range = ranges.find(([from, to]) => from <= slot && slot <= to);
+        const server = servers.find((s) => s.port === range?.[2][1]);
+        if (server === undefined) throw new Error(`no master serves slot ${slot} of ${key}`);
+        return server;
+      },
       stop: () => stopAll(servers),
     };
   } catch (error) {
