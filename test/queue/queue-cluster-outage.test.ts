@@ -59,3 +59,35 @@ describe("a Redis Cluster whose queue's node is down", () => {
     }
   });
 });
+
+describe("a task submitted while the queue's cluster node is down", () => {
+  test('waits for the node and resolves with its value once the node is back', async () => {
+    const { nodes, workerArgs } = cluster();
+    const queue = freshQueue('submit-while-down');
+    const worker = await startWorker(workerArgs, queue);
+    const executor = new QueueExecutor({ connection: { cluster: nodes }, queue });
+    const node = await cluster().masterOf('{concur}');
+    try {
+      await executor.ready();
+      await node.stop();
+      const future = executor.submit(add, 4, 5);
+      let settled = false;
+      future.then(
+        () => {
+          settled = true;
+        },
+        () => {
+          settled = true;
+        },
+      );
+      // Long enough for the cluster client to give up on the command (16 redirections).
+      await sleep(3000);
+      assert.equal(settled, false, 'the future waits for the node');
+      await node.restart();
+      assert.equal(await future, 9);
+    } finally {
+      await executor.shutdown({ cancelPending: true });
+      await worker.stop();
+    }
+  });
+});

@@ -136,7 +136,9 @@ describe('a queue on a Redis Cluster', () => {
         executor.submit(add, 1, 2),
         (error: unknown) =>
           error instanceof QueueBackendError &&
-          /is not a Redis Cluster/.test(error.message) &&
+          /^The nodes given as a Redis Cluster \(127\.0\.0\.1:\d+\) are not one/.test(
+            error.message,
+          ) &&
           /redis:\/\/ URL/.test(error.message),
       );
     } finally {
@@ -151,6 +153,9 @@ describe('a queue on a Redis Cluster', () => {
       TASKS,
     ]);
     assert.equal(code, 1);
-    assert.match(stderr, /is not a Redis Cluster .*--connection URL/);
+    assert.match(
+      stderr,
+      /cannot start: The nodes given as a Redis Cluster .* are not one .*--connection URL/,
+    );
   });
 });

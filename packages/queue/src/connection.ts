@@ -276,12 +276,29 @@ export function topologyOf(options: RedisClientOptions): 'server' | 'cluster' | 
   return options.sentinels !== undefined ? 'sentinel' : 'server';
 }
 
+/** Nodes as host:port,host:port for messages. */
+export function describeNodes(list: readonly QueueNode[]): string {
+  return list.map((n) => `${n.host}:${n.port}`).join(',');
+}
+
 /** host:port for messages; never shows the password. */
 export function describeConnection(options: RedisClientOptions): string {
-  const nodes = (list: readonly QueueNode[]) => list.map((n) => `${n.host}:${n.port}`).join(',');
-  if (options.cluster !== undefined) return `the cluster at ${nodes(options.cluster)}`;
+  const nodes = describeNodes;
+  if (options.cluster !== undefined) return `the Redis Cluster at ${nodes(options.cluster)}`;
   if (options.sentinels !== undefined) {
     return `master ${options.name} of the sentinels at ${nodes(options.sentinels)} (db ${options.db})`;
   }
   return `${options.tls === undefined ? 'redis' : 'rediss'}://${options.host}:${options.port}/${options.db}`;
+}
+
+/** Redis as a message's subject: "Redis at redis://...", "The Redis Cluster at ...". */
+export function redisSubject(options: RedisClientOptions): string {
+  const where = describeConnection(options);
+  return options.cluster !== undefined ? `T${where.slice(1)}` : `Redis at ${where}`;
+}
+
+/** Redis as a message's object: "Redis at redis://...", "the Redis Cluster at ...". */
+export function redisObject(options: RedisClientOptions): string {
+  const where = describeConnection(options);
+  return options.cluster !== undefined ? where : `Redis at ${where}`;
 }

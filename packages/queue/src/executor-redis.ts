@@ -1,7 +1,7 @@
 import { type JobsOptions, Queue } from 'bullmq';
 import { QueueBackendError } from 'concur';
 import { AddPacer } from './add-pacer.ts';
-import { describeConnection } from './connection.ts';
+import { redisObject, redisSubject } from './connection.ts';
 import { Heartbeat } from './heartbeat.ts';
 import {
   abortChannel,
@@ -251,8 +251,8 @@ export class ExecutorRedis {
     const last = this.#lastError ?? this.#listener.lastError;
     const what =
       how === 'within'
-        ? `Could not reach Redis at ${describeConnection(this.#options.redis)} within ${ms} ms`
-        : `Redis at ${describeConnection(this.#options.redis)} has not answered for ${ms} ms ${when}, so the task is given up (it may still run on a worker)`;
+        ? `Could not reach ${redisObject(this.#options.redis)} within ${ms} ms`
+        : `${redisSubject(this.#options.redis)} has not answered for ${ms} ms ${when}, so the task is given up (it may still run on a worker)`;
     return new QueueBackendError(
       `${what}${last === undefined ? '' : ` (last error: ${last.message})`}. ` +
         'Start redis-server there, check the connection (host, port, password, TLS), or raise connectTimeoutMs',

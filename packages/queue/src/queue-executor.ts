@@ -4,7 +4,7 @@ import type { JobsOptions } from 'bullmq';
 import type { CallOptions, Future, Task } from 'concur';
 import { QueueBackendError } from 'concur';
 import { BaseExecutor, type Job, JobMode, JobState, scanTaskModule } from 'concur/backend';
-import { describeConnection } from './connection.ts';
+import { redisSubject } from './connection.ts';
 import { ExecutorRedis } from './executor-redis.ts';
 import { encodeJobData, jobOptions, type QueueJobData } from './job-data.ts';
 import { completedOutcome, failedOutcome, type JobOutcome } from './job-outcome.ts';
@@ -16,6 +16,7 @@ import {
   type ResolvedQueueOptions,
   resolveQueueOptions,
 } from './queue-options.ts';
+import { isRedisUnavailable, unavailableRetryMs } from './redis-unavailable.ts';
 import { moduleUrlsUnder } from './task-identity.ts';
 
 /** Per-call options of QueueExecutor.submitWith: the usual ones plus retries and backoff. */
@@ -30,6 +31,8 @@ interface Entry {
   added: boolean;
   /** Cancelled or settled before queue.add() resolved: remove it once added. */
   dropped: boolean;
+  /** The next try of an add Redis was unavailable for. */
+  retry?: NodeJS.Timeout | undefined;
 }
 
 let executorCount = 0;
@@ -206,7 +209,7 @@ export class QueueExecutor extends BaseExecutor {
     };
   }
 
-  #add(entry: Entry): void {
+  #add(entry: Entry, attempt = 0): void {
     this.#redis.watch(entry.id);
     // Cancelled while Redis was not ready yet: nothing to add.
     this.#redis
@@ -220,10 +223,20 @@ export class QueueExecutor extends BaseExecutor {
         (error: unknown) => {
           if (entry.dropped) return;
           const cause = error instanceof Error ? error : new Error(String(error));
+          // A cluster fails commands while the slot's master is down; one server's client
+          // would have queued them. Wait for it the same way: the job is kept, and tried
+          // again until it is added or the task is cancelled, timed out or given up.
+          if (isRedisUnavailable(cause) && this.#entries.get(entry.id) === entry) {
+            entry.retry = setTimeout(() => {
+              entry.retry = undefined;
+              if (this.#entries.get(entry.id) === entry) this.#add(entry, attempt + 1);
+            }, unavailableRetryMs(attempt));
+            return;
+          }
           this.#settle(entry, {
             ok: false,
             error: new QueueBackendError(
-              `Redis at ${describeConnection(this.#options.redis)} refused job ${entry.id}: ${cause.message}`,
+              `${redisSubject(this.#options.redis)} refused job ${entry.id}: ${cause.message}`,
               { cause },
             ),
           });
@@ -251,6 +264,7 @@ export class QueueExecutor extends BaseExecutor {
     this.#entries.delete(entry.id);
     this.#redis.forget(entry.id);
     entry.dropped = true;
+    clearTimeout(entry.retry);
     if (job.state === JobState.Running) this.#running--;
     else this.#queued--;
     this.#checkIdle();

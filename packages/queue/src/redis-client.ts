@@ -1,6 +1,6 @@
 import { QueueBackendError } from 'concur';
 import { type Callback, Cluster, Redis } from 'ioredis';
-import { describeConnection, type RedisClientOptions } from './connection.ts';
+import { describeNodes, type RedisClientOptions, redisSubject } from './connection.ts';
 
 /** A connection to one server (perhaps found through sentinels) or to a cluster. */
 export type RedisClient = Redis | Cluster;
@@ -69,7 +69,7 @@ export async function checkTopology(
   if (client instanceof Cluster) return clusterAnswers(client, options);
   if ((await isClusterNode(client)) === true) {
     throw new QueueBackendError(
-      `Redis at ${describeConnection(options)} is a node of a Redis Cluster: give the cluster's nodes ` +
+      `${redisSubject(options)} is a node of a Redis Cluster: give the cluster's nodes ` +
         'as `connection: { cluster: [{ host, port }, ...] }` (concur worker: --cluster HOST:PORT, once per node)',
     );
   }
@@ -109,7 +109,7 @@ function clusterAnswers(client: Cluster, options: RedisClientOptions): Promise<v
       done();
       reject(
         new QueueBackendError(
-          `Redis at ${describeConnection(options)} is not a Redis Cluster (cluster mode is off there): ` +
+          `The nodes given as a Redis Cluster (${describeNodes(options.cluster ?? [])}) are not one (cluster mode is off there): ` +
             'give it as a redis:// URL or `{ host, port }` (concur worker: --connection URL), ' +
             'or give the nodes of a cluster',
         ),
