@@ -136,7 +136,7 @@ function listen(
   processor: JobProcessor,
   worker: Worker,
 ): { client: RedisClient; subscribed: Promise<unknown> } {
-  const client = openRedis(o.redis, `concur:worker-abort:${o.queue}`);
+  const client = openRedis(o.redis, `concur:worker-abort:${o.queue}`, true);
   client.on('error', () => {});
   const channel = abortChannel(o.prefix, o.queue);
   const subscribed = shardSubscribe(client, [channel, requests.replyChannel], (from, message) => {

@@ -21,7 +21,7 @@ export class StartGate {
 
   /** `decide(id)` is true if the job may start; it marks the job running. */
   constructor(redis: RedisClientOptions, channel: string, decide: (id: string) => boolean) {
-    this.#subscriber = openRedis(redis, 'concur:executor-start');
+    this.#subscriber = openRedis(redis, 'concur:executor-start', true);
     this.#answers = openRedis(redis, 'concur:executor-answer');
     for (const client of [this.#subscriber, this.#answers]) {
       client.on('error', () => {
