@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { QueueBackendError } from 'concur';
 import { QueueExecutor } from '../../packages/queue/src/index.ts';
 import { add } from '../fixtures/queue/tasks.ts';
 import { freshQueue, startWorker } from './harness.ts';
@@ -88,6 +89,32 @@ describe("a task submitted while the queue's cluster node is down", () => {
     } finally {
       await executor.shutdown({ cancelPending: true });
       await worker.stop();
+    }
+  });
+});
+
+describe("shutdown() while the queue's cluster node is down", () => {
+  test('gives a task it cannot add up after connectTimeoutMs, with Redis named', async () => {
+    const { nodes } = cluster();
+    const executor = new QueueExecutor({
+      connection: { cluster: nodes },
+      queue: freshQueue('shutdown-while-down'),
+      connectTimeoutMs: 1000,
+    });
+    const node = await cluster().masterOf('{concur}');
+    try {
+      await executor.ready();
+      await node.stop();
+      const future = executor.submit(add, 1, 1);
+      await executor.shutdown();
+      await assert.rejects(
+        future,
+        (error: unknown) =>
+          error instanceof QueueBackendError &&
+          /^The Redis Cluster at 127\.0\.0\.1:\d+.* refused job /.test(error.message),
+      );
+    } finally {
+      await node.restart();
     }
   });
 });

@@ -64,6 +64,8 @@ export class QueueExecutor extends BaseExecutor {
   #idleWaiters: (() => void)[] = [];
   /** Redis was not reached within connectTimeoutMs: every task is refused with this. */
   #broken: QueueBackendError | undefined;
+  /** When shutdown() began to wait for the tasks (performance.now()). */
+  #drainingSince: number | undefined;
 
   constructor(options: QueueExecutorOptions) {
     const resolved = resolveQueueOptions(options);
@@ -188,6 +190,7 @@ export class QueueExecutor extends BaseExecutor {
   }
 
   protected drained(): Promise<void> {
+    this.#drainingSince ??= performance.now();
     if (this.#entries.size === 0) return Promise.resolve();
     // An outage is waited out while the executor runs; shutting down, only for connectTimeoutMs.
     this.#redis.giveUpIfUnreachable(this.#options.connectTimeoutMs, (error) => this.#giveUp(error));
@@ -226,7 +229,11 @@ export class QueueExecutor extends BaseExecutor {
           // A cluster fails commands while the slot's master is down; one server's client
           // would have queued them. Wait for it the same way: the job is kept, and tried
           // again until it is added or the task is cancelled, timed out or given up.
-          if (isRedisUnavailable(cause) && this.#entries.get(entry.id) === entry) {
+          if (
+            isRedisUnavailable(cause) &&
+            this.#entries.get(entry.id) === entry &&
+            !this.#waitedOutShutdown()
+          ) {
             entry.retry = setTimeout(() => {
               entry.retry = undefined;
               if (this.#entries.get(entry.id) === entry) this.#add(entry, attempt + 1);
@@ -242,6 +249,12 @@ export class QueueExecutor extends BaseExecutor {
           });
         },
       );
+  }
+
+  /** shutdown() has waited connectTimeoutMs for Redis: adds that fail now are final. */
+  #waitedOutShutdown(): boolean {
+    const since = this.#drainingSince;
+    return since !== undefined && performance.now() - since >= this.#options.connectTimeoutMs;
   }
 
   #remove(entry: Entry): void {
