@@ -52,3 +52,25 @@ test('a failover is waited out: a replica is promoted and every future settles',
     await Promise.all(workers.map((w) => w.stop()));
   }
 });
+
+test('a master name the sentinels do not know is named in the error, with what to fix', async () => {
+  const { sentinels } = setup();
+  const executor = new QueueExecutor({
+    connection: { sentinels, name: 'no-such-master' },
+    queue: freshQueue('sentinel-name'),
+    connectTimeoutMs: 1500,
+  });
+  try {
+    await assert.rejects(executor.submit(square, 2), (error: Error) => {
+      assert.equal(error.name, 'QueueBackendError');
+      assert.match(error.message, /No such master with that name/);
+      assert.match(
+        error.message,
+        /Check the connection's `name`: it must be a master name the sentinels monitor/,
+      );
+      return true;
+    });
+  } finally {
+    await executor.shutdown({ cancelPending: true });
+  }
+});

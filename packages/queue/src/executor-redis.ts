@@ -253,9 +253,12 @@ export class ExecutorRedis {
       how === 'within'
         ? `Could not reach ${redisObject(this.#options.redis)} within ${ms} ms`
         : `${redisSubject(this.#options.redis)} has not answered for ${ms} ms ${when}, so the task is given up (it may still run on a worker)`;
+    // Sentinels that answer but know no master of that name: the name is wrong, not the server.
+    const advice = /no such master with that name/i.test(last?.message ?? '')
+      ? "Check the connection's `name`: it must be a master name the sentinels monitor (`sentinel monitor NAME ...` in their config)"
+      : 'Start redis-server there, check the connection (host, port, password, TLS), or raise connectTimeoutMs';
     return new QueueBackendError(
-      `${what}${last === undefined ? '' : ` (last error: ${last.message})`}. ` +
-        'Start redis-server there, check the connection (host, port, password, TLS), or raise connectTimeoutMs',
+      `${what}${last === undefined ? '' : ` (last error: ${last.message})`}. ${advice}`,
       last === undefined ? undefined : { cause: last },
     );
   }

@@ -115,8 +115,11 @@ function startBullWorker(
   let lastError = '';
   worker.on('error', (error: Error) => {
     // ioredis reconnects; say so once per distinct error rather than once per retry.
-    if (error.message !== lastError) {
-      lastError = error.message;
+    // Retry delays and ports change between retries ("Retrying from scratch after 870ms"):
+    // without its numbers, the same error is said once.
+    const gist = error.message.replace(/\d+/g, '#');
+    if (gist !== lastError) {
+      lastError = gist;
       o.log(`concur worker: ${error.message}`);
     }
   });
