@@ -1,3 +1,4 @@
+import { Cluster } from 'ioredis';
 import type { RedisClient } from './redis-client.ts';
 
 /**
@@ -36,8 +37,18 @@ export class ShardPublisher {
 }
 
 /**
+ * How often a subscription on one server is asked for again. ioredis subscribes again
+ * after a reconnect, but only once: if that command fails (a replica just promoted by
+ * Sentinel, still busy), the connection stays deaf, and a worker's start requests go
+ * unanswered until it gives the job up (seen in the Sentinel failover test, 3 runs in
+ * about 30). Subscribing to a channel already subscribed changes nothing.
+ */
+export const RESUBSCRIBE_MS = 2000;
+
+/**
  * Subscribes `client` to `channels`, sharded (classic on a Redis before 7), and
- * passes every message to `heard`. ioredis subscribes again after a reconnect.
+ * passes every message to `heard`. On one server (plain or through Sentinel) the
+ * subscription is renewed every RESUBSCRIBE_MS; a Cluster client keeps its own per shard.
  */
 export async function shardSubscribe(
   client: RedisClient,
@@ -46,10 +57,24 @@ export async function shardSubscribe(
 ): Promise<void> {
   client.on('smessage', heard);
   client.on('message', heard);
-  try {
-    await client.ssubscribe(...channels);
-  } catch (error) {
-    if (!unknownCommand(error)) throw error;
+  let classic = false;
+  const subscribe = async (): Promise<void> => {
+    if (!classic) {
+      try {
+        await client.ssubscribe(...channels);
+        return;
+      } catch (error) {
+        if (!unknownCommand(error)) throw error;
+        classic = true;
+      }
+    }
     await client.subscribe(...channels);
-  }
+  };
+  await subscribe();
+  if (client instanceof Cluster) return;
+  const renew = setInterval(() => {
+    if (client.status === 'ready') subscribe().catch(() => {});
+  }, RESUBSCRIBE_MS);
+  renew.unref();
+  client.once('end', () => clearInterval(renew));
 }
