@@ -3,11 +3,16 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { task } from 'concur';
 
-/** Spins for about `ms` milliseconds of CPU. */
+/**
+ * Fixed work: about `ms` milliseconds of one core on the AMD EPYC dev host (178,000
+ * iterations a millisecond). Not "spin until the clock says ms": with more threads than
+ * cores, a clock-bound spin ends on time while doing less work, and oversubscribed pools
+ * looked faster than the cores allow.
+ */
+const ITERATIONS_PER_MS = 178_000;
 function burn(ms) {
-  const end = performance.now() + ms;
   let x = 0;
-  while (performance.now() < end) x = (x * 31 + 7) % 1_000_003;
+  for (let i = 0, n = Math.round(ms * ITERATIONS_PER_MS); i < n; i++) x = (x * 31 + 7) % 1_000_003;
   return x;
 }
 
