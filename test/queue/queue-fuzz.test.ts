@@ -11,6 +11,7 @@ import {
   InvalidTaskError,
   TaskNotFoundError,
 } from '../../packages/concur/src/index.ts';
+import { seededRandom } from '../../packages/lab/src/workloads/random.ts';
 import { QueueExecutor, v8Codec } from '../../packages/queue/src/index.ts';
 import { add } from '../fixtures/queue/tasks.ts';
 import {
@@ -34,18 +35,6 @@ const BATCH = 100;
 const RSS_GROWTH_LIMIT_MB = 100;
 
 type Random = () => number;
-
-/** mulberry32: a seeded generator, so a failure can be replayed from its seed. */
-function seeded(seed: number): Random {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function pick<T>(random: Random, list: readonly T[]): T {
   return list[Math.floor(random() * list.length)]!;
@@ -165,7 +154,7 @@ describe('fuzz: malformed raw jobs against a running worker', () => {
     ['v8', 0x5eed2],
   ] as const) {
     test(`${JOBS_PER_CODEC} malformed ${codec} jobs (seed ${seed}): each fails with a message, valid jobs run between them, memory stays bounded`, async (t) => {
-      const random = seeded(seed);
+      const random = seededRandom(seed);
       const queue = freshQueue(`fuzz-${codec}`);
       const inspect = inspector(redis.port, queue);
       const worker = await startWorker(redis.url, queue, ['--model', 'async', '--codec', codec]);
