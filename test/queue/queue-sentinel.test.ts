@@ -3,12 +3,53 @@
 // the right value (delivery is at least once: a task may run twice, never zero times).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import type { Redis } from 'ioredis';
+import { parseConnection } from '../../packages/queue/src/connection.ts';
 import { QueueExecutor } from '../../packages/queue/src/index.ts';
+import { openRedis } from '../../packages/queue/src/redis-client.ts';
 import { sleep, square } from '../fixtures/queue/tasks.ts';
 import { freshQueue, startWorker, until } from './harness.ts';
 import { forThisFile, startLocalSentinels } from './redis-topologies.ts';
 
 const setup = forThisFile(() => startLocalSentinels(2, 3));
+
+// The race a failover can lose: the client lost its master and is asking the sentinels
+// for the new one when +switch-master arrives. ioredis's failover detector then closes
+// the connector under that request, and the client ends for good. The request is made
+// to lose here (ioredis internals: its connector's resolve step), every time.
+test('a connection that ioredis gives up in a failover connects again', async () => {
+  const { sentinels, name } = setup();
+  const client = openRedis(parseConnection({ sentinels, name }), 'test:ends') as Redis;
+  client.on('error', () => {});
+  const connector = (client as unknown as { connector: SentinelConnectorInternals }).connector;
+  try {
+    await until('the client to be ready', () => client.status === 'ready');
+    await until(
+      'the failover detector to subscribe',
+      () => connector.failoverDetector !== undefined,
+    );
+    const resolve = connector.resolve.bind(connector);
+    let raced = 0;
+    connector.resolve = async (endpoint) => {
+      const address = await resolve(endpoint);
+      if (raced++ === 0) connector.failoverDetector!.disconnect();
+      return address;
+    };
+    const statuses: string[] = [];
+    client.on('end', () => statuses.push('end'));
+    client.on('ready', () => statuses.push('ready'));
+    client.disconnect(true);
+    await until('the client to end, then be ready again', () => statuses.join(' ') === 'end ready');
+    assert.equal(await client.ping(), 'PONG');
+  } finally {
+    client.disconnect();
+  }
+});
+
+interface SentinelConnectorInternals {
+  failoverDetector?: { disconnect(): void };
+  resolve(endpoint: unknown): Promise<unknown>;
+}
 
 test('a failover is waited out: a replica is promoted and every future settles', async () => {
   const { sentinels, name, workerArgs, master, replicas } = setup();

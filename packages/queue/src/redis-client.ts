@@ -15,7 +15,11 @@ export function openRedis(
   subscriber = false,
 ): RedisClient {
   const { cluster, ...server } = options;
-  if (cluster === undefined) return new Redis({ ...server, connectionName });
+  if (cluster === undefined) {
+    const client = new Redis({ ...server, connectionName });
+    reconnectAfterEnd(client, server.retryStrategy);
+    return client;
+  }
   const { host: _host, port: _port, db: _db, retryStrategy, enableReadyCheck, ...perNode } = server;
   const client = new Cluster([...cluster], {
     redisOptions: { ...perNode, connectionName },
@@ -28,6 +32,54 @@ export function openRedis(
   });
   paceSlotRefreshes(client);
   return client;
+}
+
+/**
+ * ioredis gives a connection up for good (status `end`) when its connector fails, and
+ * with Sentinel a failover does that: the master dies, the client starts to reconnect,
+ * and the sentinels' +switch-master arrives while it is asking them for the master's
+ * address. The failover detector then closes the connector under that request, the
+ * request fails, and the client ends without a word. Seen in the failover test: every
+ * connection of the executor ended, and its futures never settled.
+ *
+ * So every connection concur opens connects again after an `end` it did not ask for
+ * (disconnect() or quit()), with the same back-off as a reconnect, and so do the
+ * copies duplicate() makes (BullMQ's blocking connection is one).
+ */
+function reconnectAfterEnd(client: Redis, delayMs: (attempt: number) => number): void {
+  let closing = false;
+  let attempt = 0;
+  let timer: NodeJS.Timeout | undefined;
+  const disconnect = client.disconnect.bind(client);
+  client.disconnect = (reconnect = false) => {
+    if (!reconnect) closing = true;
+    clearTimeout(timer);
+    disconnect(reconnect);
+  };
+  const quit = client.quit.bind(client);
+  client.quit = ((...args: Parameters<Redis['quit']>) => {
+    closing = true;
+    clearTimeout(timer);
+    return quit(...args);
+  }) as Redis['quit'];
+  const duplicate = client.duplicate.bind(client);
+  client.duplicate = (...args: Parameters<Redis['duplicate']>) => {
+    const copy = duplicate(...args);
+    reconnectAfterEnd(copy, delayMs);
+    return copy;
+  };
+  client.on('ready', () => {
+    attempt = 0;
+  });
+  client.on('end', () => {
+    if (closing) return;
+    timer = setTimeout(() => {
+      timer = undefined;
+      if (closing || client.status !== 'end') return;
+      // A failure ends the client again, and this runs again.
+      client.connect().catch(() => {});
+    }, delayMs(++attempt));
+  });
 }
 
 /**
