@@ -21,6 +21,7 @@ describe('JobProcessor once its worker is stopping', () => {
       'q',
       unused as never,
       unused as never,
+      1,
     );
     processor.stop();
     const moved: (string | undefined)[] = [];
@@ -36,7 +37,7 @@ describe('JobProcessor once its worker is stopping', () => {
       name: 'WaitingError',
     });
     assert.deepEqual(moved, ['token-1']);
-    assert.deepEqual(processor.counts, { completed: 0, failed: 0, running: 0 });
+    assert.deepEqual(processor.counts, { completed: 0, failed: 0, running: 0, waiting: 0 });
     assert.equal(processor.active.size, 0);
     await processor.idle();
   });

@@ -60,7 +60,7 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<Queue
     replyChannel(o.prefix, o.queue, workerId),
   );
   const runner = new JobRunner(local, o.model === 'async' ? undefined : o.capacity);
-  const processor = new JobProcessor(tasks, o.codec, o.queue, requests, runner);
+  const processor = new JobProcessor(tasks, o.codec, o.queue, requests, runner, o.capacity);
   const connection = openRedis(o.redis, `concur:worker:${o.queue}`);
   connection.on('error', () => {});
   const worker = startBullWorker(o, processor, connection);
@@ -123,6 +123,10 @@ function startBullWorker(
       o.log(`concur worker: ${error.message}`);
     }
   });
+  // Holds more jobs than slots while jobs are short (see JobProcessor.holding).
+  processor.onHolding = (holding) => {
+    if (worker.concurrency !== holding) worker.concurrency = holding;
+  };
   worker.on('completed', () => {
     processor.counts.completed++;
   });
