@@ -6,7 +6,14 @@ import { describe, test } from 'node:test';
 import type { Queue } from 'bullmq';
 import { CancelledError, DataCloneError } from '../../packages/concur/src/index.ts';
 import { QueueExecutor, v8Codec } from '../../packages/queue/src/index.ts';
-import { add, flaky, markThenSleep, sleep, waitForFile } from '../fixtures/queue/tasks.ts';
+import {
+  add,
+  flaky,
+  markThenSleep,
+  pidWhenReleased,
+  sleep,
+  waitForFile,
+} from '../fixtures/queue/tasks.ts';
 import {
   freshQueue,
   inspector,
@@ -234,16 +241,16 @@ describe('QueueExecutor failure semantics', () => {
     const executor = new QueueExecutor({ connection: redis.url, queue });
     await scenario({ executor, workers }, async () => {
       const dir = tempDir();
-      const gate = join(dir, 'go');
-      const running = executor.submit(waitForFile, gate, 'finished');
-      await until('the job to start', () => executor.stats().busyWorkers === 1);
+      const running = executor.submit(pidWhenReleased, dir, 0);
+      // Started for real: a job cleared but not yet in a slot would go back to the queue.
+      await until('the job to start', () => existsSync(join(dir, 'started-0')));
       const exited = workers[0]!.stop('SIGINT');
       await until('the worker to stop taking jobs', () =>
         workers[0]!.stderr().includes('stopping;'),
       );
       const later = executor.submit(add, 1, 2);
-      writeFileSync(gate, '');
-      assert.equal(await running, 'finished');
+      writeFileSync(join(dir, 'go'), '');
+      assert.equal(await running, workers[0]!.pid);
       assert.equal(await exited, 0);
       assert.match(workers[0]!.stderr(), /stopped; 1 done, 0 failed/);
       assert.doesNotMatch(workers[0]!.stderr(), /handed \d+ unfinished/);

@@ -4,12 +4,12 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { QueueBackendError, QueueExecutor } from '../../packages/queue/src/index.ts';
-import { sleep } from '../fixtures/queue/tasks.ts';
+import { pidWhenReleased, sleep } from '../fixtures/queue/tasks.ts';
 import {
   BINS,
   freshQueue,
@@ -155,8 +155,11 @@ describe('one signal stops a worker, Redis or no Redis; a second at once', () =>
       );
       const executor = new QueueExecutor({ connection: server.url, queue });
       try {
-        void executor.submit(sleep, 600_000).catch(() => {});
-        await until('the job to start', () => executor.stats().busyWorkers === 1);
+        const dir = tempDir();
+        // Never released: the job holds the grace time until the worker is killed.
+        void executor.submit(pidWhenReleased, dir, 0).catch(() => {});
+        // Started for real: a job cleared but not yet in a slot would go back to the queue.
+        await until('the job to start', () => existsSync(join(dir, 'started-0')));
         worker.child.kill('SIGTERM');
         await until('the worker to start stopping', () => worker.stderr().includes('stopping'));
         worker.child.kill('SIGTERM');
