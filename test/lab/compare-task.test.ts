@@ -207,7 +207,16 @@ describe('concur compare --task', () => {
     );
     assert.equal(typeof rec.predictedSeconds, 'number');
     assert.equal(typeof rec.speedup, 'number');
-    assert.match(rec.why, /^Waits \d+% of each call, [\d.]+ ms a call, 24 calls, \d+ cores: /);
+    // The split between waiting and computing is measured: on a machine other programs
+    // keep very busy (seen at load 7 on 2 cores) a call that only waits can read as
+    // computing part of its time. describeTask's thresholds are tested in advice.test.ts;
+    // here: the sentence's parts, and that the task was seen to wait most of each call.
+    const split =
+      /^(?:Waits (\d+)%|Computes \d+% and waits (\d+)%) of each call, [\d.]+ ms a call, 24 calls, \d+ cores: /.exec(
+        rec.why,
+      );
+    assert.ok(split !== null, rec.why);
+    assert.ok(Number(split[1] ?? split[2]) >= 50, rec.why);
     assert.ok(task.verdict.startsWith(`Recommendation: ${rec.why}.`));
     const html = readFileSync(out.report, 'utf8');
     const lead = html.indexOf('id="recommendation"');
@@ -215,7 +224,7 @@ describe('concur compare --task', () => {
 
     const text = await runCli(args);
     assert.equal(text.code, 0, text.stderr);
-    assert.match(text.stdout.split('\n')[0]!, /^Recommendation: Waits \d+% of each call/);
+    assert.match(text.stdout.split('\n')[0]!, /^Recommendation: (Waits|Computes) \d+%/);
   });
 
   it('says first that results differ when the task keeps state between calls', async () => {

@@ -10,6 +10,8 @@ export interface MachineLoad {
    * the readings before and after the runs): near 1 on a machine with a core to spare.
    */
   referenceShare: number;
+  /** When the command started (ISO 8601). */
+  startedAt?: string;
 }
 
 /** The busy loop's length: long enough for the scheduler to show it, short next to any run. */
@@ -29,6 +31,7 @@ export function referenceLoop(ms = REFERENCE_MS): number {
 /** Read before the runs; `after()` takes a second reading once they are done. */
 export function machineLoad(): MachineLoad & { after(): MachineLoad } {
   const load: MachineLoad = {
+    startedAt: new Date().toISOString(),
     cores: availableParallelism(),
     loadAverage: loadavg()[0] ?? 0,
     referenceShare: referenceLoop(),
@@ -57,5 +60,5 @@ export function busyMachineNote(load: MachineLoad | undefined): string | undefin
 /** The machine line of a report. */
 export function machineLine(load: MachineLoad): string {
   const model = cpus()[0]?.model.trim() ?? 'unknown CPU';
-  return `${load.cores} cores (${model}), load average ${load.loadAverage.toFixed(2)} at the start, Node ${process.version}, ${new Date().toISOString()}`;
+  return `${load.cores} cores (${model}), load average ${load.loadAverage.toFixed(2)} at the start, Node ${process.version}, started ${load.startedAt ?? new Date().toISOString()}`;
 }
