@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { startTasksAtOnce } from '../packages/concur/src/backend.ts';
 import { AsyncExecutor, CancelledError } from '../packages/concur/src/index.ts';
-import { events, mark } from './fixtures/order-tasks.ts';
+import { events, mark, spin } from './fixtures/order-tasks.ts';
 import { executorSuite } from './shared/executor-suite.ts';
 
 executorSuite('async', (options) => new AsyncExecutor({ concurrency: 2, ...options }), {
@@ -22,6 +22,20 @@ executorSuite(
 );
 
 describe('startTasksAtOnce', () => {
+  // Found by an outside trial: two 200 ms synchronous jobs back to back on a queue worker
+  // kept BullMQ's lock renewal from running for 400 ms; locks expired, jobs ran twice.
+  it('lets due timers run between two long synchronous tasks, the second submitted as the first ends', async () => {
+    const executor = new AsyncExecutor({ concurrency: 1 });
+    startTasksAtOnce(executor);
+    events.length = 0;
+    const first = executor.submit(spin, 30, 'first');
+    const second = first.then(() => executor.submit(spin, 30, 'second'));
+    setTimeout(() => events.push('timer'), 5);
+    assert.equal(await second, 'second');
+    assert.deepEqual(events, ['first', 'timer', 'second']);
+    await executor.shutdown();
+  });
+
   for (const atOnce of [false, true]) {
     it(`${atOnce ? 'starts a task before' : 'without it, a task starts on'} the event loop's next turn; cancel() right after submit() wins either way`, async () => {
       const executor = new AsyncExecutor({ concurrency: 1 });

@@ -22,7 +22,8 @@ const eager = new WeakSet<InProcessExecutor>();
  * of the event loop, so that I/O callbacks waiting for that turn do not run first (a
  * queue worker measured 1.6 ms from one job's end to the next one's start, 0.3 ms with
  * this). cancel() right after submit() still finds the task queued. Queued tasks that
- * wait for a slot, and a long run of synchronous tasks, still go through the event loop.
+ * wait for a slot still go through the event loop, and after SLICE_MS of synchronous task
+ * code a task waits until due timers have run.
  */
 export function startTasksAtOnce(executor: InProcessExecutor): void {
   eager.add(executor);
@@ -38,6 +39,12 @@ export abstract class InProcessExecutor extends BaseExecutor {
   readonly #queue = new JobQueue();
   #running = 0;
   #scheduled = false;
+  /**
+   * startTasksAtOnce only: milliseconds of synchronous task code run since timers last had
+   * a turn. Past SLICE_MS the next task waits for them (a queue worker's lock renewals).
+   */
+  #syncMs = 0;
+  #syncReset: NodeJS.Timeout | undefined;
   #idleWaiters: (() => void)[] = [];
   readonly #contexts = new Map<Job, LazyTaskContext>();
 
@@ -79,7 +86,8 @@ export abstract class InProcessExecutor extends BaseExecutor {
 
   protected enqueue(job: Job): void {
     this.#queue.push(job);
-    this.#schedule(eager.has(this));
+    if (!eager.has(this)) this.#schedule();
+    else this.#schedule(this.#syncMs < SLICE_MS ? 'microtask' : 'timers');
   }
 
   protected dequeue(_job: Job): void {
@@ -105,17 +113,33 @@ export abstract class InProcessExecutor extends BaseExecutor {
     return Promise.resolve();
   }
 
-  #schedule(inMicrotask = false): void {
+  /**
+   * Never at once: submit() must return before the task runs, so that cancel() right
+   * after submit() still finds it queued. `turn`: the event loop's next turn (the
+   * default); `microtask` and `timers` for startTasksAtOnce: in a microtask, or once due
+   * timers have run (after a long synchronous task: a setImmediate queued from I/O
+   * callbacks would still run before them).
+   */
+  #schedule(when: 'turn' | 'microtask' | 'timers' = 'turn'): void {
     if (this.#scheduled) return;
     this.#scheduled = true;
     const pump = () => {
       this.#scheduled = false;
       this.#pump();
     };
-    // Never at once: submit() must return before the task runs, so that cancel()
-    // right after submit() still finds it queued. A macrotask unless startTasksAtOnce.
-    if (inMicrotask) queueMicrotask(pump);
+    if (when === 'microtask') queueMicrotask(pump);
+    else if (when === 'timers') setTimeout(pump, 0);
     else setImmediate(pump);
+  }
+
+  /** startTasksAtOnce: counts synchronous task time until timers have had a turn. */
+  #countSync(ms: number): void {
+    this.#syncMs += ms;
+    this.#syncReset ??= setTimeout(() => {
+      this.#syncMs = 0;
+      this.#syncReset = undefined;
+    }, 0);
+    this.#syncReset.unref();
   }
 
   #pump(): void {
@@ -159,11 +183,14 @@ export abstract class InProcessExecutor extends BaseExecutor {
     const context = new LazyTaskContext();
     this.#contexts.set(job, context);
     let outcome: unknown;
+    const began = eager.has(this) ? performance.now() : undefined;
     try {
       outcome = runJob(job.task, job.mode, job.payload, context);
     } catch (error) {
       this.#settle(job, false, error);
       return;
+    } finally {
+      if (began !== undefined) this.#countSync(performance.now() - began);
     }
     if (isThenable(outcome)) {
       this.#asyncTasks.add(job.task);
