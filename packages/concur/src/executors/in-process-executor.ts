@@ -118,7 +118,7 @@ export abstract class InProcessExecutor extends BaseExecutor {
    * after submit() still finds it queued. `turn`: the event loop's next turn (the
    * default); `microtask` and `timers` for startTasksAtOnce: in a microtask, or once due
    * timers have run (after a long synchronous task: a setImmediate queued from I/O
-   * callbacks would still run before them).
+   * callbacks would still run before them, and so may a setTimeout 0).
    */
   #schedule(when: 'turn' | 'microtask' | 'timers' = 'turn'): void {
     if (this.#scheduled) return;
@@ -128,7 +128,9 @@ export abstract class InProcessExecutor extends BaseExecutor {
       this.#pump();
     };
     if (when === 'microtask') queueMicrotask(pump);
-    else if (when === 'timers') setTimeout(pump, 0);
+    // Every timer due by the next timers phase runs in it, before that phase's check
+    // phase (ordering among timers follows their start times, which can be stale).
+    else if (when === 'timers') setTimeout(() => setImmediate(pump), 0);
     else setImmediate(pump);
   }
 
