@@ -35,8 +35,11 @@ describe('a process worker whose parent is SIGKILLed', {
     const parent = spawn(process.execPath, ['--import', 'tsx', PARENT, mark], { stdio: 'inherit' });
     let child = 0;
     try {
-      await until('the task starts', () => existsSync(`${mark}.started`), 60_000);
-      child = Number(readFileSync(`${mark}.started`, 'utf8'));
+      // The file exists a moment before its pid is written in it.
+      const started = () =>
+        existsSync(`${mark}.started`) ? readFileSync(`${mark}.started`, 'utf8').trim() : '';
+      await until('the task starts', () => started() !== '', 60_000);
+      child = Number(started());
       assert.ok(alive(child), 'the worker runs the loop');
       parent.kill('SIGKILL');
       // An existence check with a deadline, not a timing: the watchdog looks every 250 ms.
