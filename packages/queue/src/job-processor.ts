@@ -7,20 +7,11 @@ import type { JobCodec } from './job-codec.ts';
 import type { QueueJobResult } from './job-data.ts';
 import { ChunkRunError, FinalJobError, type JobRunner } from './job-runner.ts';
 import { goneAfterMs, START_ANSWER_MS, type StartRequests } from './start-requests.ts';
+import { SHORT_JOB_MS, type SlotWait, WorkerSlots } from './worker-slots.ts';
 import type { WorkerTasks } from './worker-tasks.ts';
 
 /** Job ids of recent abort requests kept, for jobs not yet started here. */
 const ABORTS_REMEMBERED = 10_000;
-
-/**
- * While the jobs run this long or less on average, a worker holds as many jobs again
- * as it has slots (see `holding`): the next ones are fetched and cleared with their
- * executor while the current ones run. Holding a job delays it by at most this much.
- */
-export const SHORT_JOB_MS = 100;
-
-/** Weight of the newest run time in the moving average. */
-const AVERAGE_WEIGHT = 0.2;
 
 /** Job counts of a queue worker, from `stats()`. */
 export interface QueueWorkerStats {
@@ -70,18 +61,8 @@ export class JobProcessor {
   readonly counts: QueueWorkerStats = { completed: 0, failed: 0, running: 0, waiting: 0 };
   #idleWaiters: (() => void)[] = [];
   #stopping = false;
-  /** Jobs at once on the local executor. */
-  readonly #capacity: number;
-  /** Slots taken (a freed slot goes straight to the next waiter). */
-  #slotsUsed = 0;
-  /** Jobs cleared to start that wait for a slot, first come first served. */
-  readonly #slotWaiters: ((go: boolean) => void)[] = [];
-  /** Moving average of the run times, ms (undefined before the first run). */
-  #averageMs: number | undefined;
-  /** A held job waited SHORT_JOB_MS for a slot: hold no more until a run ends. */
-  #slotsStuck = false;
-  /** Called when `holding` may have changed (remote-worker passes it on to BullMQ). */
-  onHolding: (holding: number) => void = () => {};
+  /** The slots jobs run on, and how many jobs the worker holds beyond them. */
+  readonly slots: WorkerSlots;
 
   constructor(
     tasks: WorkerTasks,
@@ -91,7 +72,7 @@ export class JobProcessor {
     runner: JobRunner,
     capacity: number,
   ) {
-    this.#capacity = capacity;
+    this.slots = new WorkerSlots(capacity);
     this.#tasks = tasks;
     this.#codec = codec;
     this.#queue = queue;
@@ -114,12 +95,18 @@ export class JobProcessor {
     }
     const id = String(job.id);
     this.active.set(id, { job, token });
-    let running = false;
+    let slot: SlotWait | undefined;
     try {
       const { checked, task } = this.#check(job, id);
       await this.#mayStart(id, checked);
-      const slot = await this.#takeSlot(signal);
-      if (slot !== 'taken') {
+      const waits = this.slots.full;
+      if (waits) this.counts.waiting++;
+      try {
+        slot = await this.slots.take(signal);
+      } finally {
+        if (waits) this.counts.waiting--;
+      }
+      if (typeof slot === 'string') {
         // Cleared but not started: back to the queue, where the next worker asks its
         // executor again. The worker is stopping, or its slots stayed busy: another
         // worker may have one free.
@@ -130,7 +117,6 @@ export class JobProcessor {
             : `no slot of this worker freed within ${SHORT_JOB_MS} ms: the job went back to the queue`,
         );
       }
-      running = true;
       this.counts.running++;
       return await this.#run(task, checked, signal ?? new AbortController().signal);
     } catch (error) {
@@ -140,70 +126,14 @@ export class JobProcessor {
       }
       throw this.#toBull(error, signal);
     } finally {
-      if (running) {
+      if (typeof slot === 'object') {
         this.counts.running--;
-        this.#freeSlot();
+        slot.release();
       }
       this.active.delete(id);
       if (this.active.size === 0) this.#wakeIdle();
     }
   };
-
-  /**
-   * How many jobs BullMQ may hand this worker at once: its slots, and as many again
-   * while jobs are short (SHORT_JOB_MS), so that a slot that frees finds the next job
-   * fetched and cleared instead of waiting two round trips to Redis and one to the
-   * executor. Long jobs are not held: another worker may be free for them.
-   */
-  get holding(): number {
-    const short = this.#averageMs !== undefined && this.#averageMs <= SHORT_JOB_MS;
-    return short && !this.#slotsStuck ? 2 * this.#capacity : this.#capacity;
-  }
-
-  /**
-   * Waits for a free slot, at most SHORT_JOB_MS: `taken` once it has one, `stopping`
-   * if the worker stops first, `busy` if none freed in time (a long job came along).
-   */
-  #takeSlot(signal: AbortSignal | undefined): Promise<'taken' | 'stopping' | 'busy'> {
-    if (this.#stopping) return Promise.resolve('stopping');
-    if (this.#slotsUsed < this.#capacity && this.#slotWaiters.length === 0) {
-      this.#slotsUsed++;
-      return Promise.resolve('taken');
-    }
-    signal?.throwIfAborted();
-    this.counts.waiting++;
-    return new Promise((resolve, reject) => {
-      const leave = () => {
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
-        const at = this.#slotWaiters.indexOf(go);
-        if (at >= 0) this.#slotWaiters.splice(at, 1);
-        this.counts.waiting--;
-      };
-      const onAbort = () => {
-        leave();
-        reject(signal!.reason);
-      };
-      const go = (taken: boolean) => {
-        leave();
-        resolve(taken ? 'taken' : 'stopping');
-      };
-      const timer = setTimeout(() => {
-        leave();
-        this.#slotsStuck = true;
-        this.onHolding(this.holding);
-        resolve('busy');
-      }, SHORT_JOB_MS);
-      signal?.addEventListener('abort', onAbort, { once: true });
-      this.#slotWaiters.push(go);
-    });
-  }
-
-  #freeSlot(): void {
-    const next = this.#stopping ? undefined : this.#slotWaiters.shift();
-    if (next === undefined) this.#slotsUsed--;
-    else next(true);
-  }
 
   /** An abort request for job `id`: it may arrive before the job reaches this worker. */
   abortRequested(id: string): boolean {
@@ -217,7 +147,7 @@ export class JobProcessor {
   /** The worker is closing: from now on, jobs handed over go back to the queue unstarted. */
   stop(): void {
     this.#stopping = true;
-    for (const go of this.#slotWaiters.splice(0)) go(false);
+    this.slots.stop();
   }
 
   /** Resolves once no job is running here. */
@@ -271,13 +201,7 @@ export class JobProcessor {
     try {
       result = await this.#runner.run(task, checked.mode, checked.payload, signal);
     } finally {
-      const ms = performance.now() - began;
-      this.#slotsStuck = false;
-      this.#averageMs =
-        this.#averageMs === undefined
-          ? ms
-          : this.#averageMs + AVERAGE_WEIGHT * (ms - this.#averageMs);
-      this.onHolding(this.holding);
+      this.slots.ran(performance.now() - began);
     }
     try {
       return { v: this.#codec.encode(result, 'result'), ms: performance.now() - began };

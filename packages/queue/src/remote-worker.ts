@@ -123,8 +123,8 @@ function startBullWorker(
       o.log(`concur worker: ${error.message}`);
     }
   });
-  // Holds more jobs than slots while jobs are short (see JobProcessor.holding).
-  processor.onHolding = (holding) => {
+  // Holds more jobs than slots while jobs are short (see WorkerSlots.holding).
+  processor.slots.onHolding = (holding) => {
     if (worker.concurrency !== holding) worker.concurrency = holding;
   };
   worker.on('completed', () => {

@@ -69,8 +69,8 @@ export abstract class InProcessExecutor extends BaseExecutor {
     return this.#concurrency > 1 && this.#asyncTasks.has(task);
   }
 
-  // Every task passes through the queue until the next macrotask; those that will take a free
-  // slot then are not waiting, so they count neither in stats nor against maxQueue.
+  // Every task passes through the queue until it is started (see #schedule); those that will
+  // take a free slot then are not waiting, so they count neither in stats nor against maxQueue.
   protected get queuedCount(): number {
     return Math.max(0, this.#queue.size - (this.#concurrency - this.#running));
   }
