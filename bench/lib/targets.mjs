@@ -48,10 +48,16 @@ export function evaluateTargets(results) {
     if (m?.medians.concur !== undefined) {
       const peer = best(m, PEERS);
       const faster = 1 / m.ratios[peer];
+      // The most any pool could reach: the peer's time over what the main thread must do.
+      const floor = m.medians.floor;
+      const bound =
+        floor === undefined
+          ? ''
+          : `; the main-thread floor allows ${fmt(m.medians[peer] / floor)}x`;
       add(
         'i. object map vs best peer task by task',
         runtime,
-        `${fmt(faster)}x faster than ${peer}`,
+        `${fmt(faster)}x faster than ${peer}${bound}`,
         '≥ 10x',
         faster >= 10,
       );
@@ -60,8 +66,18 @@ export function evaluateTargets(results) {
   for (const runtime of runtimes) {
     const m = results.d?.[runtime]?.speedup2;
     if (m?.medians.concur !== undefined) {
+      // The issue's rule: 1.9x, or within 3% of the bare workers measured in the same run
+      // (the VM, not the pool, sets the ceiling: bench/ceiling.mjs).
       const s = m.medians.concur;
-      add('d. CPU speedup at 2 workers', runtime, `${fmt(s)}x`, '≥ 1.9x', s >= 1.9);
+      const raw = m.medians.raw;
+      const nearRaw = raw !== undefined && s >= 0.97 * raw;
+      add(
+        'd. CPU speedup at 2 workers',
+        runtime,
+        raw === undefined ? `${fmt(s)}x` : `${fmt(s)}x (bare workers ${fmt(raw)}x)`,
+        '≥ 1.9x or ≥ 0.97x bare',
+        s >= 1.9 || nearRaw,
+      );
     }
   }
   for (const runtime of runtimes) {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import module from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
@@ -64,11 +65,55 @@ describe('a worker of the built package', () => {
     });
   }
 
-  it('has launchers that import core.js alone', () => {
+  it('has launchers that import node:module, then core.js alone', () => {
     for (const runtime of ['thread', 'process']) {
       const text = readFileSync(new URL(`runtime/entry/${runtime}-entry.js`, DIST), 'utf8');
-      const imports = [...text.matchAll(/^import .* from "([^"]+)";$/gm)].map((m) => m[1]);
-      assert.deepEqual(imports, ['../../core.js'], runtime);
+      const imports = [...text.matchAll(/^import .* from ["']([^"']+)["'];$/gm)].map((m) => m[1]);
+      const dynamic = [...text.matchAll(/import\(([^)]+)\)/g)].map((m) => m[1]);
+      assert.deepEqual(imports, ['node:module'], runtime);
+      // Dynamic, so that the compile cache is on before core.js is compiled.
+      assert.deepEqual(dynamic, ['"../../core.js"'], runtime);
     }
   });
+
+  // Node 22.1+ has the on-disk compile cache; 20 has not (the workers then skip it).
+  const hasCache = typeof (module as { enableCompileCache?: unknown }).enableCompileCache;
+  for (const runtime of ['thread', 'process'] as const) {
+    it(`turns Node's compile cache on in its workers (${runtime})`, {
+      skip: hasCache !== 'function' && 'this Node has no compile cache',
+    }, async () => {
+      const concur = await import(new URL('index.js', DIST).href);
+      const { compileCacheDir } = await import(
+        new URL('../fixtures/built-tasks.mjs', import.meta.url).href
+      );
+      const Executor =
+        runtime === 'thread' ? concur.ThreadPoolExecutor : concur.ProcessPoolExecutor;
+      /** The cache directory of a new worker started with these variables set. */
+      const askWorker = async (vars: Record<string, string>): Promise<string | undefined> => {
+        const saved = Object.keys(vars).map((key) => [key, process.env[key]] as const);
+        Object.assign(process.env, vars);
+        const pool = new Executor({ maxWorkers: 1 });
+        try {
+          return await pool.submit(compileCacheDir);
+        } finally {
+          // Key by key: a new object would leave the real environment as it was set.
+          for (const [key, value] of saved) {
+            if (value === undefined) delete process.env[key];
+            else process.env[key] = value;
+          }
+          await pool.shutdown();
+        }
+      };
+      const dir = mkdtempSync(join(tmpdir(), 'concur-cache-'));
+      try {
+        const used = await askWorker({ NODE_COMPILE_CACHE: dir });
+        assert.ok(used?.startsWith(dir), `${used} is in ${dir}`);
+        assert.ok(readdirSync(dir).length > 0, 'the worker wrote its compiled code there');
+        // NODE_DISABLE_COMPILE_CACHE turns it off, as it does for Node itself.
+        assert.equal(await askWorker({ NODE_DISABLE_COMPILE_CACHE: '1' }), undefined);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  }
 });

@@ -5,7 +5,7 @@
 // stub that re-exports its names from it. That keeps exactly one copy of each class
 // (Future's #private fields, the task registry) whichever path imports it: the two entry
 // points (`concur`, `concur/backend`) and the worker entries. The worker entries are
-// two-line launchers (runtime/entry/thread-entry.js, process-entry.js) whose import is
+// short launchers (runtime/entry/thread-entry.js, process-entry.js) whose dynamic import is
 // pointed straight at core.js, so a worker loads its launcher and core.js and nothing
 // else; a task module that imports `concur` adds the one-line index.js stub, which
 // re-exports from the same core.js instance. Declarations (.d.ts) stay as tsc wrote them.
@@ -83,11 +83,11 @@ for (const file of modules) {
 // straight at core.js, so that no stub is loaded on a worker's start.
 for (const file of ENTRIES) {
   const text = readFileSync(file, 'utf8');
-  const direct = text.replace(/from '(\.\.?\/[^']+\.js)'/g, (_, path) => {
+  const direct = text.replace(/(from |import\()'(\.\.?\/[^']+\.js)'/g, (_, how, path) => {
     const owner = join(dirname(file), path);
     if (!exportsOf.has(owner))
       throw new Error(`bundle-core: ${file} imports ${path}, not a core module`);
-    return `from ${JSON.stringify(spec(file, CORE))}`;
+    return `${how}${JSON.stringify(spec(file, CORE))}`;
   });
   if (direct === text)
     throw new Error(`bundle-core: ${file} has no core import to point at core.js`);
