@@ -123,34 +123,34 @@ export async function runProcessWorker(): Promise<void> {
   /** Where the synchronous reads land; a small read is copied out, a large one handed on whole. */
   let spare = Buffer.allocUnsafe(64 * 1024);
 
-  const poller = new IdlePoller(
-    () => {
-      let n: number;
-      try {
-        n = readSync(FROM_PARENT, spare);
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'EAGAIN') return false;
-        throw error;
-      }
-      if (n === 0) process.exit(0);
-      // A job is a few dozen bytes: copying them is cheaper than a new 64 KB buffer per
-      // message, which also cost a GC of external memory now and then. Into a buffer of
-      // their own, not Node's pool: the deserializer makes typed arrays that are views of
-      // these bytes, and a view of the pool cannot be transferred (Node marks the pool
-      // untransferable; from Node 24 its 64 KB pool takes reads this small).
-      if (n <= COPY_BELOW) {
-        const copy = Buffer.allocUnsafeSlow(n);
-        spare.copy(copy, 0, 0, n);
-        reader.push(copy);
-      } else {
-        const read = spare.subarray(0, n);
-        spare = Buffer.allocUnsafe(spare.length);
-        reader.push(read);
-      }
-      return true;
-    },
-    () => loop?.idle === true,
-  );
+  /** Reads what the pipe holds and handles its frames; false if it held nothing (EAGAIN). */
+  function readPipe(): boolean {
+    let n: number;
+    try {
+      n = readSync(FROM_PARENT, spare);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EAGAIN') return false;
+      throw error;
+    }
+    if (n === 0) process.exit(0);
+    // A job is a few dozen bytes: copying them is cheaper than a new 64 KB buffer per
+    // message, which also cost a GC of external memory now and then. Into a buffer of
+    // their own, not Node's pool: the deserializer makes typed arrays that are views of
+    // these bytes, and a view of the pool cannot be transferred (Node marks the pool
+    // untransferable; from Node 24 its 64 KB pool takes reads this small).
+    if (n <= COPY_BELOW) {
+      const copy = Buffer.allocUnsafeSlow(n);
+      spare.copy(copy, 0, 0, n);
+      reader.push(copy);
+    } else {
+      const read = spare.subarray(0, n);
+      spare = Buffer.allocUnsafe(spare.length);
+      reader.push(read);
+    }
+    return true;
+  }
+
+  const poller = new IdlePoller(readPipe, () => loop?.idle === true);
 
   function pollWhileIdle(): void {
     // Called while a frame is being handled: poll once the frames already read are done.
@@ -161,6 +161,11 @@ export async function runProcessWorker(): Promise<void> {
     poller.poll();
   }
 
+  // The parent wrote the setup before this process started: handle it now, rather than a
+  // turn of the event loop after a socket that takes ~1.5 ms to create. The worker is then
+  // ready (and says so) while the socket is being made. A pipe that is still empty
+  // (EAGAIN) leaves the setup to the socket, as before.
+  while (loop === undefined && readPipe()) {}
   const input = new Socket({ fd: FROM_PARENT, readable: true, writable: false });
   input.on('data', (chunk: Buffer) => {
     reader.push(chunk);
