@@ -36,6 +36,14 @@ describe('the built package', () => {
     }
   });
 
+  it('reads Node built-ins without ES imports, which cost a worker ~4 ms of facades', () => {
+    const core = readFileSync(new URL('core.js', DIST), 'utf8');
+    const esImports = [...core.matchAll(/^import .* from "(node:[\w/]+)";$/gm)].map((m) => m[1]);
+    // One: the fallback for Node before 20.16, which has no process.getBuiltinModule.
+    assert.deepEqual(esImports, ['node:module']);
+    assert.match(core, /__concurBuiltin\("node:fs"\)/);
+  });
+
   it('starts workers from the entries next to the bundle', async () => {
     const { ThreadPoolExecutor, ProcessPoolExecutor, inWorker } = await import(
       new URL('index.js', DIST).href
