@@ -1,6 +1,5 @@
 import { readSync, writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import * as v8 from 'node:v8';
 import { encodeError } from '../../errors/error-codec.ts';
 import { safeText } from '../../errors/thrown-value.ts';
 import { decodeCompact } from '../compact-codec.ts';
@@ -32,6 +31,9 @@ const COPY_BELOW = 4096;
  */
 export async function runProcessWorker(): Promise<void> {
   (globalThis as { __concurWorker?: string }).__concurWorker = 'process';
+  // Loaded here rather than imported: node:v8 took ~1 ms of every worker thread's start
+  // (Node 24), and only a process worker uses it.
+  const v8 = createRequire(import.meta.url)('node:v8') as typeof import('node:v8');
 
   const pause = new Int32Array(new SharedArrayBuffer(4));
 
@@ -166,8 +168,7 @@ export async function runProcessWorker(): Promise<void> {
   // ready (and says so) while the socket is being made. A pipe that is still empty
   // (EAGAIN) leaves the setup to the socket, as before.
   while (loop === undefined && readPipe()) {}
-  // node:net, loaded here rather than imported: it brings streams with it, ~1.2 ms of every
-  // worker's start (Node 24), and only a process worker uses it.
+  // Likewise node:net, which brings streams with it (~1.2 ms).
   const { Socket } = createRequire(import.meta.url)('node:net') as typeof import('node:net');
   const input = new Socket({ fd: FROM_PARENT, readable: true, writable: false });
   input.on('data', (chunk: Buffer) => {
