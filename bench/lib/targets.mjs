@@ -48,12 +48,10 @@ export function evaluateTargets(results) {
     if (m?.medians.concur !== undefined) {
       const peer = best(m, PEERS);
       const faster = 1 / m.ratios[peer];
-      // The most any pool could reach: the peer's time over what the main thread must do.
+      // The most any pool could reach here: the peer's time over the floor (i-object-map.mjs).
       const floor = m.medians.floor;
       const bound =
-        floor === undefined
-          ? ''
-          : `; the main-thread floor allows ${fmt(m.medians[peer] / floor)}x`;
+        floor === undefined ? '' : `; the floor allows ${fmt(m.medians[peer] / floor)}x`;
       add(
         'i. object map vs best peer task by task',
         runtime,
