@@ -1,6 +1,14 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -66,6 +74,53 @@ function runBundle(file: string): Record<'thread' | 'process', Outcome> {
   assert.equal(result.status, 0, `exit code ${result.status}\n${result.stderr}`);
   return JSON.parse(result.stdout.trim().split('\n').at(-1)!);
 }
+
+describe('an app bundled by esbuild into one CommonJS file, concur inlined', () => {
+  it('loads, and a submit rejects with WorkerEntryNotFoundError (import.meta is empty there)', async (t) => {
+    // A folder of its own: the ESM tests below list what the project folder holds.
+    const dir = mkdtempSync(join(tmpdir(), 'concur-cjs-bundle-'));
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    const entry = join(dir, 'cjs-app.cjs');
+    writeFileSync(
+      entry,
+      [
+        "const { pathToFileURL } = require('node:url');",
+        "const { ThreadPoolExecutor, ProcessPoolExecutor, task } = require('concur');",
+        'const square = task(pathToFileURL(__filename).href, function square(x) { return x * x; });',
+        'exports.square = square;',
+        'async function run(Executor) {',
+        '  const ex = new Executor({ maxWorkers: 1 });',
+        '  try { return { squares: [await ex.submit(square, 3)] }; }',
+        '  catch (e) { return { error: { name: e.name, code: e.code, message: e.message } }; }',
+        '  finally { await ex.shutdown(); }',
+        '}',
+        '(async () => {',
+        '  const report = { thread: await run(ThreadPoolExecutor), process: await run(ProcessPoolExecutor) };',
+        '  console.log(JSON.stringify(report));',
+        '})();',
+      ].join('\n'),
+    );
+    const outfile = join(dir, 'cjs-bundle.cjs');
+    await build({
+      entryPoints: [entry],
+      outfile,
+      bundle: true,
+      format: 'cjs',
+      platform: 'node',
+      target: 'node20',
+      nodePaths: [join(project, 'node_modules')],
+      logLevel: 'silent',
+    });
+    const report = runBundle(outfile);
+    for (const runtime of ['thread', 'process'] as const) {
+      const error = report[runtime].error;
+      assert.ok(error !== undefined, `${runtime}: ${JSON.stringify(report[runtime])}`);
+      assert.equal(error.name, 'WorkerEntryNotFoundError');
+      assert.match(error.message, /import\.meta\.url is undefined/);
+      assert.match(error.message, /--external:concur/);
+    }
+  });
+});
 
 describe('an app bundled by esbuild into one ESM file', () => {
   it('with concur external, runs its bundled tasks in threads and processes', async () => {

@@ -49,7 +49,10 @@ export interface RuntimeAdapter {
  * src/runtime/ (.ts, concur running from its sources under tsx) or dist/runtime/, or
  * dist/core.js, the one file the build bundles the core into (scripts/bundle-core.mjs).
  */
-export function entryUrl(fromUrl: string, name: string): URL {
+export function entryUrl(fromUrl: string | undefined, name: string): URL {
+  // A CommonJS bundle that inlined concur leaves import.meta empty: no entry can be found
+  // from it, which checkEntry() reports when a pool starts its first worker.
+  if (typeof fromUrl !== 'string') return new URL(`concur-bundled:${name}`);
   const extension = fromUrl.endsWith('.ts') ? '.ts' : '.js';
   const folder = fromUrl.endsWith('/core.js') ? './runtime/entry/' : './entry/';
   return new URL(`${folder}${name}${extension}`, fromUrl);

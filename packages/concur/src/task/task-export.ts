@@ -58,9 +58,11 @@ export function checkExported(task: AnyTask): Verdict {
   const known = verdicts.get(task);
   if (known !== undefined) return known;
   let verdict: Verdict;
-  const cached = task.moduleUrl.startsWith('file:')
-    ? (require ??= createRequire(import.meta.url)).cache[fileURLToPath(task.moduleUrl)]
-    : undefined;
+  // import.meta.url is undefined where a CommonJS bundle inlined concur: no cache to read.
+  const cached =
+    task.moduleUrl.startsWith('file:') && typeof import.meta.url === 'string'
+      ? (require ??= createRequire(import.meta.url)).cache[fileURLToPath(task.moduleUrl)]
+      : undefined;
   if (cached?.loaded === true) {
     verdict = judge(cached.exports, task);
   } else {

@@ -163,11 +163,6 @@ export async function runProcessWorker(): Promise<void> {
     poller.poll();
   }
 
-  // The parent wrote the setup before this process started: handle it now, rather than a
-  // turn of the event loop after a socket that takes ~1.5 ms to create. The worker is then
-  // ready (and says so) while the socket is being made. A pipe that is still empty
-  // (EAGAIN) leaves the setup to the socket, as before.
-  while (loop === undefined && readPipe()) {}
   // Likewise node:net, which brings streams with it (~1.2 ms).
   const { Socket } = createRequire(import.meta.url)('node:net') as typeof import('node:net');
   const input = new Socket({ fd: FROM_PARENT, readable: true, writable: false });
@@ -179,4 +174,10 @@ export async function runProcessWorker(): Promise<void> {
     }
   });
   input.on('end', () => process.exit(0));
+  // The parent wrote the setup before this process started: handle it now rather than a
+  // turn of the event loop later. After the socket, so that a worker that cannot make one
+  // (Node's --permission without --allow-net) dies before it says it is ready, and the pool
+  // fails fast instead of starting it again and again. A pipe still empty (EAGAIN) leaves
+  // the setup to the socket.
+  while (loop === undefined && readPipe()) {}
 }
