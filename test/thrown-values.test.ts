@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { types } from 'node:util';
 import fc from 'fast-check';
-import { AsyncExecutor, SequentialExecutor } from '../packages/concur/src/index.ts';
+import { AsyncExecutor, DataCloneError, SequentialExecutor } from '../packages/concur/src/index.ts';
 import { gate } from './fixtures/suite-tasks.ts';
-import { throwThis, workerIdentity } from './fixtures/throw-tasks.ts';
+import { returnUnreadable, throwThis, unreadable, workerIdentity } from './fixtures/throw-tasks.ts';
 import type { ThrownSpec } from './fixtures/thrown-values.ts';
 import { PATIENCE_MS, Scratch } from './shared/gates.ts';
 import { POOLS } from './shared/pools.ts';
@@ -55,6 +55,29 @@ for (const pool of POOLS) {
         scratch.open('beside');
         assert.equal(await beside, 'beside');
         assert.equal(await ex.submit(workerIdentity), identity);
+      });
+    }
+
+    for (const how of ['getter', 'proxy', 'index'] as const) {
+      it(`an argument whose ${how} throws rejects its submit with DataCloneError; nothing else fails`, async () => {
+        const error = await ex.submit(workerIdentity, unreadable(how)).catch((e: unknown) => e);
+        assert.ok(error instanceof DataCloneError, String(error));
+        assert.match(error.message, /cannot be sent to a (thread|process) worker/);
+        assert.equal(await ex.submit(workerIdentity), identity, 'the worker was replaced');
+      });
+
+      it(`a result whose ${how} throws fails only its own task, not one running beside it`, async () => {
+        for (const later of [false, true]) {
+          using scratch = new Scratch();
+          const beside = ex.submit(gate, scratch.path('beside'), 'beside');
+          await scratch.started('beside');
+          const error = await ex.submit(returnUnreadable, how, later).catch((e: unknown) => e);
+          assert.ok(error instanceof DataCloneError, String(error));
+          assert.match(error.message, /return value of the task cannot be sent back/);
+          scratch.open('beside');
+          assert.equal(await beside, 'beside');
+          assert.equal(await ex.submit(workerIdentity), identity, 'the worker was replaced');
+        }
       });
     }
 

@@ -50,8 +50,18 @@ export class JobSender {
     while (slot.inflightCount + batch.length < window && slot.sent + batch.length < maxTasks) {
       const job = this.#queue.shift();
       if (job === undefined) break;
-      let payload: unknown = job.mode === JobMode.MapChunk ? packNumbers(job.payload) : job.payload;
-      if (payload === job.payload && needsWire(job.payload)) {
+      let payload: unknown;
+      let wired: boolean;
+      try {
+        // Both read the values: a getter or a Proxy trap of the caller's may throw here.
+        payload = job.mode === JobMode.MapChunk ? packNumbers(job.payload) : job.payload;
+        wired = payload === job.payload && needsWire(job.payload);
+      } catch (error) {
+        this.#callbacks.started(job);
+        this.#callbacks.rejected(job, this.#cloneError(job, error));
+        continue;
+      }
+      if (wired) {
         try {
           payload = wireValue(job.payload, route, PAYLOAD_NAME[job.mode]);
         } catch (error) {
@@ -110,13 +120,19 @@ export class JobSender {
         this.#track(slot, job);
       } catch (error) {
         this.#callbacks.started(job);
-        this.#callbacks.rejected(
-          job,
-          new DataCloneError(describeCloneFailure(job, this.#runtime, error ?? batchError), {
-            cause: error,
-          }),
-        );
+        this.#callbacks.rejected(job, this.#cloneError(job, error ?? batchError));
       }
     }
+  }
+
+  /** The error of a job whose values cannot be sent; describing them may throw too. */
+  #cloneError(job: Job, error: unknown): DataCloneError {
+    let message: string;
+    try {
+      message = describeCloneFailure(job, this.#runtime, error);
+    } catch {
+      message = `The arguments of task \`${job.task.taskName}\` cannot be sent to a ${this.#runtime} worker: reading them threw (a getter or a Proxy trap). Send plain data.`;
+    }
+    return new DataCloneError(message, { cause: error });
   }
 }

@@ -220,7 +220,17 @@ export class WorkerLoop implements WireHost {
       return [ResultStatus.Ok, value];
     }
     const list = mode === JobMode.Call ? [value] : (value as unknown[]);
-    if (needsWire(list)) {
+    let wired: boolean;
+    let packed: unknown;
+    try {
+      // Both read the result: a getter or a Proxy trap in it may throw. That fails this
+      // task alone, as a result the channel refuses does; the worker and its other tasks go on.
+      wired = needsWire(list);
+      packed = wired || mode === JobMode.Call ? value : packNumbers(list);
+    } catch (error) {
+      return [ResultStatus.Error, this.#unsendable([0, ResultStatus.Ok, value], error)];
+    }
+    if (wired) {
       try {
         const name = mode === JobMode.Call ? 'The return value' : 'The results';
         return [ResultStatus.Ok, wire(mode === JobMode.Call ? value : list, this.#toParent, name)];
@@ -228,7 +238,7 @@ export class WorkerLoop implements WireHost {
         return [ResultStatus.Error, encodeError(error)];
       }
     }
-    return [ResultStatus.Ok, mode === JobMode.Call ? value : packNumbers(list)];
+    return [ResultStatus.Ok, packed];
   }
 
   #runAsync(id: number, task: AnyTask, mode: JobMode, args: unknown[]): void {
