@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import {
   InvalidArgumentError,
@@ -7,7 +8,7 @@ import {
   ThreadPoolExecutor,
   WorkerCrashedError,
 } from '../packages/concur/src/index.ts';
-import { failInit, initWorker, readInit } from './fixtures/crash-tasks.ts';
+import { failInit, failInitNoted, initWorker, readInit } from './fixtures/crash-tasks.ts';
 import { add, gate, whoAmI } from './fixtures/suite-tasks.ts';
 import { Scratch, waitUntil } from './shared/gates.ts';
 import { POOLS, runMany } from './shared/pools.ts';
@@ -79,6 +80,46 @@ for (const pool of POOLS) {
       }
       await ex.shutdown();
       assert.equal(ex.stats().liveWorkers, 0);
+    });
+
+    it('with minWorkers, does not start workers again and again while the initializer throws', async () => {
+      using scratch = new Scratch();
+      const starts = scratch.path('starts');
+      writeFileSync(starts, '');
+      const count = () => readFileSync(starts, 'utf8').split('\n').filter(Boolean).length;
+      const ex = pool.create({
+        maxWorkers: 2,
+        minWorkers: 2,
+        initializer: failInitNoted,
+        initArgs: [starts],
+      });
+      try {
+        await waitUntil('the first two workers try to start', () => count() >= 2);
+        // An existence check, not a timing: a loop of starts would have added some by now.
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        assert.equal(count(), 2, 'no worker started on its own after the failed starts');
+        // A task still gets its try, and fails at once with the cause.
+        const error = await ex.submit(add, 1, 1).catch((e: unknown) => e);
+        assert.ok(error instanceof WorkerCrashedError, String(error));
+        assert.match(error.message, /initializer threw/);
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        assert.ok(count() <= 4, `${count()} starts`);
+      } finally {
+        await ex.shutdown();
+      }
+      assert.equal(ex.stats().liveWorkers, 0);
+    });
+
+    it('rejects tasks with DataCloneError when initArgs cannot be sent, leaving no worker behind', async () => {
+      const before = workerChildren();
+      const ex = pool.create({ maxWorkers: 1, initializer: initWorker, initArgs: [() => 1, 0] });
+      const error = await ex.submit(add, 1, 1).catch((e: unknown) => e);
+      assert.equal((error as Error).name, 'DataCloneError', String(error));
+      await ex.shutdown();
+      assert.deepEqual(
+        workerChildren().filter((pid) => !before.includes(pid)),
+        [],
+      );
     });
 
     it('recycles a worker after maxTasksPerWorker tasks', async () => {
@@ -207,3 +248,21 @@ describe('runtime-specific options', () => {
     await ex.shutdown();
   });
 });
+
+/** This process's children that run a concur process worker (Linux; none elsewhere). */
+function workerChildren(): number[] {
+  if (process.platform !== 'linux') return [];
+  return readdirSync('/proc/self/task').flatMap((tid) => {
+    const children = readFileSync(`/proc/self/task/${tid}/children`, 'utf8').split(' ');
+    return children
+      .filter(Boolean)
+      .map(Number)
+      .filter((pid) => {
+        try {
+          return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('process-entry');
+        } catch {
+          return false;
+        }
+      });
+  });
+}

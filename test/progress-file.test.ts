@@ -1,11 +1,15 @@
 import assert from 'node:assert/strict';
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { ProcessPoolExecutor, WorkerCrashedError } from '../packages/concur/src/index.ts';
-import { PROGRESS_FD, ProgressFile } from '../packages/concur/src/runtime/progress-file.ts';
+import {
+  PROGRESS_FD,
+  ProgressFile,
+  progressWriter,
+} from '../packages/concur/src/runtime/progress-file.ts';
 import { exitInTask } from './fixtures/crash-tasks.ts';
 import { add } from './fixtures/suite-tasks.ts';
 import { Scratch } from './shared/gates.ts';
@@ -62,6 +66,23 @@ describe('progress file (a child process counts the jobs it started)', () => {
   it('a crash in a batch fails the job that ran and sends the ones behind it again', async () => {
     using scratch = new Scratch();
     await crashInBatch(scratch);
+  });
+
+  it('a child whose write to the file fails (a full disk) counts on in Started frames', () => {
+    using scratch = new Scratch();
+    const path = scratch.path('read-only');
+    writeFileSync(path, '');
+    // Opened for reading only: every write fails, as one on a full disk does.
+    const fd = openSync(path, 'r');
+    try {
+      const frames: number[] = [];
+      const write = progressWriter(fd, (count) => frames.push(count));
+      write(1);
+      write(2);
+      assert.deepEqual(frames, [1, 2]);
+    } finally {
+      closeSync(fd);
+    }
   });
 
   it('with no temporary folder for the file, workers count in Started frames, with the same outcome', async () => {

@@ -74,6 +74,8 @@ export class Pool {
    */
   #keepAlive: NodeJS.Timeout | undefined;
   #busy = false;
+  /** The last worker to start died before it was ready: minWorkers are not kept up. */
+  #startFailed = false;
   /** initArgs, encoded once for every worker. */
   readonly #initArgs: unknown;
 
@@ -280,6 +282,7 @@ export class Pool {
       this.#onResults(slot, message.r);
     } else if ('ready' in message) {
       slot.markReady();
+      this.#startFailed = false;
       this.#dispatch();
       this.#afterWork(slot);
     } else if ('q' in message) {
@@ -349,9 +352,11 @@ export class Pool {
     const exit: WorkerExit = { ...this.#target(slot), exitCode, signal };
     notifyWorkerExit(this.#target(slot));
     const jobs = slot.takeUnanswered();
-    if (!slot.ready && !slot.stopping) {
+    const failedToStart = !slot.ready && !slot.stopping;
+    if (failedToStart) {
       // Died before it could take work (bad execArgv, out of memory at start): fail the queue, no respawn loop.
       this.#failQueue(startupCrash(exit, slot.lastError));
+      this.#startFailed = true;
     }
     const { crashed, requeue } = sortOutUnanswered(slot, jobs, exit);
     for (const [job, error] of crashed) this.#callbacks.rejected(job, error);
@@ -366,9 +371,18 @@ export class Pool {
       return;
     }
     this.#dispatch();
+    // minWorkers are kept up only while workers can start: after a failed start, the next
+    // one starts for a task, which fails at once if it cannot (no loop of starts in the
+    // background); the first worker that gets ready brings minWorkers back.
     let open = 0;
     for (const s of this.#slots) if (!s.retiring && !s.stopping) open++;
-    for (; open < this.#options.minWorkers && this.#slots.size < this.#options.maxWorkers; open++)
+    for (
+      ;
+      !this.#startFailed &&
+      open < this.#options.minWorkers &&
+      this.#slots.size < this.#options.maxWorkers;
+      open++
+    )
       this.#spawn();
     this.#checkIdle();
   }

@@ -2,6 +2,8 @@ import type { ChildProcess, ForkOptions } from 'node:child_process';
 import { createRequire } from 'node:module';
 import type { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import { DataCloneError } from '../errors/errors.ts';
+import { trimPeriod } from '../options/validate.ts';
 import { decodeCompact } from './compact-codec.ts';
 import { checkEntry } from './entry-check.ts';
 import { deserializeOwnBytes } from './own-bytes.ts';
@@ -22,6 +24,14 @@ function fork(modulePath: string, args: string[], options: ForkOptions): ChildPr
   childProcess ??= require('node:child_process') as typeof import('node:child_process');
   v8 ??= require('node:v8') as typeof import('node:v8');
   return childProcess.fork(modulePath, args, options);
+}
+
+/** A message as the bytes of its frame: compact, else V8-serialized (throws if it cannot be). */
+function encode(message: ToWorker | ProcessSetup): Uint8Array | Uint8Array[] {
+  const compact = compactFrame(message);
+  if (compact !== undefined) return compact;
+  v8 ??= createRequire(import.meta.url)('node:v8') as typeof import('node:v8');
+  return frame(FrameKind.Message, v8.serialize(message));
 }
 
 export interface ProcessRuntimeOptions {
@@ -60,6 +70,20 @@ class ProcessHandle implements WorkerHandle {
     // (results, the count of jobs started) still arrives, before 'close'; it reads fd 4
     // synchronously while it polls between tasks. The IPC channel only tells it we are gone.
     this.#progress = openProgressFile();
+    const progress = this.#progress === undefined ? undefined : PROGRESS_FD;
+    // Encoded before the fork: a setup that cannot be sent (initArgs holding a function)
+    // fails here, with no child left waiting for it.
+    let first: Uint8Array | Uint8Array[];
+    try {
+      first = encode({ setup, parent: process.pid, progress });
+    } catch (error) {
+      this.#progress?.close();
+      throw new DataCloneError(
+        `The initArgs of this pool cannot be sent to a process worker: ${trimPeriod(error instanceof Error ? error.message : String(error))}. ` +
+          'Send plain data (numbers, strings, arrays, plain objects, typed arrays, Map, Set, Date).',
+        { cause: error },
+      );
+    }
     const stdio: ForkOptions['stdio'] = ['inherit', 'inherit', 'inherit', 'pipe', 'pipe', 'ipc'];
     if (this.#progress !== undefined) stdio.push(this.#progress.fd);
     try {
@@ -88,13 +112,13 @@ class ProcessHandle implements WorkerHandle {
     this.#child.on('close', (code, signal) => {
       this.#open = false;
       if (this.#progress !== undefined) {
-        this.#started = this.#progress.read();
+        // The larger count: a child whose file write failed went on with Started frames.
+        this.#started = Math.max(this.#started, this.#progress.read());
         this.#progress.close();
       }
       events.exit(code, signal);
     });
-    const progress = this.#progress === undefined ? undefined : PROGRESS_FD;
-    this.#write({ setup, parent: process.pid, progress });
+    this.#writeEncoded(first);
   }
 
   #onFrame(kind: number, body: Buffer): void {
@@ -118,13 +142,14 @@ class ProcessHandle implements WorkerHandle {
   }
 
   #write(message: ToWorker | ProcessSetup): void {
-    const compact = compactFrame(message);
-    // serialize() throws here, in the caller, on a value it cannot clone.
-    const parts =
-      compact === undefined ? frame(FrameKind.Message, v8!.serialize(message)) : undefined;
+    // encode() throws here, in the caller, on a value it cannot clone.
+    this.#writeEncoded(encode(message));
+  }
+
+  #writeEncoded(encoded: Uint8Array | Uint8Array[]): void {
     if (!this.#open || !this.#toChild.writable) return;
-    if (parts === undefined) this.#toChild.write(compact);
-    else for (const part of parts) this.#toChild.write(part);
+    if (Array.isArray(encoded)) for (const part of encoded) this.#toChild.write(part);
+    else this.#toChild.write(encoded);
   }
 
   send(message: ToWorker): void {
@@ -132,7 +157,9 @@ class ProcessHandle implements WorkerHandle {
   }
 
   startedCount(): number {
-    return this.#open && this.#progress !== undefined ? this.#progress.read() : this.#started;
+    return this.#open && this.#progress !== undefined
+      ? Math.max(this.#started, this.#progress.read())
+      : this.#started;
   }
 
   stop(): void {

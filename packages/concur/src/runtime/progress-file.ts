@@ -58,11 +58,28 @@ export class ProgressFile {
   }
 }
 
-/** The child's end: writes the count at the start of the file. */
-export function progressWriter(fd: number): (count: number) => void {
+/**
+ * The child's end: writes the count at the start of the file. If a write fails (the disk
+ * is full: ENOSPC), this count and every later one go to `fallback` (a Started frame),
+ * and the parent takes the larger of the two counts. Failing would crash the child before
+ * its job counts as started, and the job would go to a new child, again and again.
+ */
+export function progressWriter(
+  fd: number,
+  fallback: (count: number) => void,
+): (count: number) => void {
   const bytes = Buffer.alloc(4);
+  let failed = false;
   return (count) => {
-    bytes.writeInt32LE(count, 0);
-    writeSync(fd, bytes, 0, 4, 0);
+    if (!failed) {
+      bytes.writeInt32LE(count, 0);
+      try {
+        writeSync(fd, bytes, 0, 4, 0);
+        return;
+      } catch {
+        failed = true;
+      }
+    }
+    fallback(count);
   };
 }

@@ -81,6 +81,11 @@ export async function runProcessWorker(): Promise<void> {
   process.on('disconnect', () => process.exit(0));
 
   const started = Buffer.alloc(4);
+  /** The count of jobs started, as a frame on the pipe. */
+  function sendStarted(count: number): void {
+    started.writeInt32LE(count, 0);
+    writeFrame(FrameKind.Started, started);
+  }
   let loop: WorkerLoop | undefined;
   let pollWhenDone = false;
 
@@ -99,11 +104,8 @@ export async function runProcessWorker(): Promise<void> {
           // A synchronous write: it reaches the file (or pipe) even if the next instruction kills us.
           markStarted:
             message.progress === undefined
-              ? (count) => {
-                  started.writeInt32LE(count, 0);
-                  writeFrame(FrameKind.Started, started);
-                }
-              : progressWriter(message.progress),
+              ? sendStarted
+              : progressWriter(message.progress, sendStarted),
           idle: pollWhileIdle,
         },
         message.setup,
