@@ -1,6 +1,15 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import module from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -55,9 +64,10 @@ function workerLoads(runtime: 'thread' | 'process'): string[] {
 
 describe('a worker of the built package', () => {
   for (const runtime of ['thread', 'process'] as const) {
-    it(`loads its launcher, core.js, the task module and index.js and nothing else (${runtime})`, () => {
+    it(`loads its launcher, the compile-cache switch, core.js, the task module and index.js and nothing else (${runtime})`, () => {
       assert.deepEqual(workerLoads(runtime), [
         `packages/concur/dist/runtime/entry/${runtime}-entry.js`,
+        'packages/concur/dist/runtime/entry/compile-cache.js',
         'packages/concur/dist/core.js',
         'test/fixtures/imports-concur.mjs',
         'packages/concur/dist/index.js',
@@ -65,12 +75,12 @@ describe('a worker of the built package', () => {
     });
   }
 
-  it('has launchers that import node:module, then core.js alone', () => {
+  it('has launchers that turn the compile cache on, then import core.js alone', () => {
     for (const runtime of ['thread', 'process']) {
       const text = readFileSync(new URL(`runtime/entry/${runtime}-entry.js`, DIST), 'utf8');
       const imports = [...text.matchAll(/^import .* from ["']([^"']+)["'];$/gm)].map((m) => m[1]);
       const dynamic = [...text.matchAll(/import\(([^)]+)\)/g)].map((m) => m[1]);
-      assert.deepEqual(imports, ['node:module'], runtime);
+      assert.deepEqual(imports, ['./compile-cache.js'], runtime);
       // Dynamic, so that the compile cache is on before core.js is compiled.
       assert.deepEqual(dynamic, ['"../../core.js"'], runtime);
     }
@@ -105,10 +115,29 @@ describe('a worker of the built package', () => {
         }
       };
       const dir = mkdtempSync(join(tmpdir(), 'concur-cache-'));
+      const uid = process.getuid?.();
+      const own = join(
+        dir,
+        uid === undefined ? 'concur-compile-cache' : `concur-compile-cache-${uid}`,
+      );
       try {
-        const used = await askWorker({ NODE_COMPILE_CACHE: dir });
-        assert.ok(used?.startsWith(dir), `${used} is in ${dir}`);
-        assert.ok(readdirSync(dir).length > 0, 'the worker wrote its compiled code there');
+        // By default, a folder of this user's in the temporary folder, which nobody else can write.
+        const used = await askWorker({ TMPDIR: dir, TEMP: dir, TMP: dir });
+        assert.ok(used?.startsWith(own), `${used} is in ${own}`);
+        if (uid !== undefined) assert.equal(statSync(own).mode & 0o777, 0o700);
+        assert.ok(readdirSync(own).length > 0, 'the worker wrote its compiled code there');
+        // A folder others can write is not used: they could plant code or FIFOs in it.
+        if (uid !== undefined) {
+          chmodSync(own, 0o777);
+          assert.equal(await askWorker({ TMPDIR: dir }), undefined);
+          rmSync(own, { recursive: true });
+          writeFileSync(own, 'a file, not a folder');
+          assert.equal(await askWorker({ TMPDIR: dir }), undefined);
+        }
+        // NODE_COMPILE_CACHE is the user's choice, used as Node uses it.
+        const chosen = join(dir, 'chosen');
+        const inChosen = await askWorker({ NODE_COMPILE_CACHE: chosen });
+        assert.ok(inChosen?.startsWith(chosen), `${inChosen} is in ${chosen}`);
         // NODE_DISABLE_COMPILE_CACHE turns it off, as it does for Node itself.
         assert.equal(await askWorker({ NODE_DISABLE_COMPILE_CACHE: '1' }), undefined);
       } finally {

@@ -12,7 +12,7 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
+import { build, transformSync } from 'esbuild';
 
 const DIST = fileURLToPath(new URL('../dist/', import.meta.url));
 const CORE = join(DIST, 'core.js');
@@ -20,6 +20,8 @@ const CORE = join(DIST, 'core.js');
 const ENTRIES = ['runtime/entry/thread-entry.js', 'runtime/entry/process-entry.js'].map((f) =>
   join(DIST, f),
 );
+/** What the launchers run before they load core.js (the compile cache): left as it is. */
+const BEFORE_CORE = [join(DIST, 'runtime/entry/compile-cache.js')];
 /** The package's entry points: they re-export names that other modules own. */
 const BARRELS = ['index.js', 'backend.js'].map((f) => join(DIST, f));
 
@@ -27,7 +29,9 @@ function coreModules(dir) {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) return coreModules(path);
-    if (!entry.name.endsWith('.js') || ENTRIES.includes(path) || path === CORE) return [];
+    if (!entry.name.endsWith('.js') || ENTRIES.includes(path) || BEFORE_CORE.includes(path))
+      return [];
+    if (path === CORE) return [];
     return [path];
   });
 }
@@ -70,7 +74,21 @@ await build({
   sourcemap: false,
   logLevel: 'warning',
 });
-writeFileSync(CORE, builtinsWithoutEsm(readFileSync(CORE, 'utf8')));
+writeFileSync(CORE, withoutDocComments(builtinsWithoutEsm(readFileSync(CORE, 'utf8'))));
+
+/**
+ * Drops the JSDoc blocks tsc kept (~20 KB of the ~500 KB the package may weigh): the
+ * declarations (.d.ts) carry them for editors, and the line comments naming each source
+ * module stay. Checked, not trusted: esbuild must minify both versions to the same text.
+ */
+function withoutDocComments(code) {
+  const stripped = code.replace(/^[ \t]*\/\*\*[\s\S]*?\*\/[ \t]*\n/gm, '');
+  const same = (text) => transformSync(text, { minify: true, format: 'esm' }).code;
+  if (same(stripped) !== same(code)) {
+    throw new Error('bundle-core: removing doc comments changed the program');
+  }
+  return stripped;
+}
 
 /**
  * Rewrites the bundle's imports of Node's built-in modules (`import { x } from "node:fs"`)
@@ -122,8 +140,9 @@ for (const file of modules) {
 // straight at core.js, so that no stub is loaded on a worker's start.
 for (const file of ENTRIES) {
   const text = readFileSync(file, 'utf8');
-  const direct = text.replace(/(from |import\()'(\.\.?\/[^']+\.js)'/g, (_, how, path) => {
+  const direct = text.replace(/(from |import\()'(\.\.?\/[^']+\.js)'/g, (whole, how, path) => {
     const owner = join(dirname(file), path);
+    if (BEFORE_CORE.includes(owner)) return whole;
     if (!exportsOf.has(owner))
       throw new Error(`bundle-core: ${file} imports ${path}, not a core module`);
     return `${how}${JSON.stringify(spec(file, CORE))}`;
