@@ -26,6 +26,24 @@ function fork(modulePath: string, args: string[], options: ForkOptions): ChildPr
   return childProcess.fork(modulePath, args, options);
 }
 
+/** Flags of the parent's own entry, with their value when it is a separate argument. */
+const ENTRY_FLAGS = new Set(['-e', '--eval', '-p', '--print', '--input-type']);
+
+/**
+ * The parent's Node flags for a child, without those that belong to the parent's own entry:
+ * the code of `-e`/`-p` (Node's fork drops it too, but only from process.execArgv itself)
+ * and `--input-type`, which a child started on a file refuses (ERR_INPUT_TYPE_NOT_ALLOWED).
+ */
+export function inheritedExecArgv(argv: readonly string[] = process.execArgv): string[] {
+  const kept: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i]!;
+    if (ENTRY_FLAGS.has(flag)) i++;
+    else if (!/^--(eval|print|input-type)=/.test(flag)) kept.push(flag);
+  }
+  return kept;
+}
+
 /** A message as the bytes of its frame: compact, else V8-serialized (throws if it cannot be). */
 function encode(message: ToWorker | ProcessSetup): Uint8Array | Uint8Array[] {
   const compact = compactFrame(message);
@@ -88,7 +106,7 @@ class ProcessHandle implements WorkerHandle {
     if (this.#progress !== undefined) stdio.push(this.#progress.fd);
     try {
       this.#child = fork(ENTRY, [], {
-        execArgv: options.execArgv ?? process.execArgv,
+        execArgv: options.execArgv ?? inheritedExecArgv(),
         env: options.env ?? process.env,
         stdio,
       });
