@@ -1,7 +1,7 @@
 // The lab's `queue` model: a real redis-server and `concur worker`, started by the run.
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -11,6 +11,19 @@ import { makeSearchData } from '../../packages/lab/src/workloads/search-data.ts'
 import { stillRuns, TreeWatcher, until } from './process-tree.ts';
 import { runCli, runJson } from './run-cli.ts';
 import { assertTaskRuns, type TaskRunFields } from './task-runs.ts';
+
+const scratchDirs: string[] = [];
+/** A new temporary folder, removed when the test process exits. */
+function scratchDir(prefix: string): string {
+  if (scratchDirs.length === 0) {
+    process.once('exit', () => {
+      for (const dir of scratchDirs) rmSync(dir, { recursive: true, force: true });
+    });
+  }
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  scratchDirs.push(dir);
+  return dir;
+}
 
 const SIZE = { size: 20_000, lookups: 50, batches: 3, seed: 7 };
 const ARGS = ['--size', '20000', '--lookups', '50', '--batches', '3', '--seed', '7'];
@@ -87,7 +100,7 @@ describe('the queue model of concur cpu and concur compare cpu', { skip }, () =>
   });
 
   it('sits in compare cpu next to threads, with records of the same shape', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'concur-queue-'));
+    const dir = scratchDir('concur-queue-');
     const out = await runJson<{
       workloads: { cpu: { verdict: string; runs: Record<string, unknown>[] } };
     }>([
@@ -118,7 +131,7 @@ describe('the queue model of concur cpu and concur compare cpu', { skip }, () =>
   });
 
   it("runs the user's own task through Redis (compare --task): same results, a worker that may run only that module", async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'concur-queue-task-'));
+    const dir = scratchDir('concur-queue-task-');
     writeFileSync(
       join(dir, 'items.json'),
       JSON.stringify(Array.from({ length: 120 }, (_, i) => i + 1)),
@@ -209,7 +222,7 @@ describe('the queue model of concur cpu and concur compare cpu', { skip }, () =>
 
 describe('the queue model without redis-server', () => {
   // The lab starts node by its absolute path, so an empty PATH hides only redis-server.
-  const env = { ...process.env, PATH: mkdtempSync(join(tmpdir(), 'concur-empty-path-')) };
+  const env = { ...process.env, PATH: scratchDir('concur-empty-path-') };
   const pathHasRedis = findRedisServer(env.PATH) !== undefined;
   const skip = pathHasRedis ? `${env.PATH} holds a redis-server too` : false;
 
@@ -228,7 +241,7 @@ describe('the queue model without redis-server', () => {
   }
 
   it('concur compare cpu leaves queue out and says how to add it', { skip }, async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'concur-noredis-'));
+    const dir = scratchDir('concur-noredis-');
     const result = await runCli(
       ['compare', 'cpu', ...ARGS, '--workers', '1', '--report', join(dir, 'r.html')],
       { env },

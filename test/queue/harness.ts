@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before } from 'node:test';
@@ -60,8 +60,18 @@ export function freshQueue(label: string): string {
   return `t-${label}-${process.pid}-${queueCount++}`;
 }
 
+const madeDirs: string[] = [];
+
+/** A new temporary folder, removed when the test process exits. */
 export function tempDir(): string {
-  return mkdtempSync(join(tmpdir(), 'concur-queue-'));
+  if (madeDirs.length === 0) {
+    process.once('exit', () => {
+      for (const dir of madeDirs) rmSync(dir, { recursive: true, force: true });
+    });
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'concur-queue-'));
+  madeDirs.push(dir);
+  return dir;
 }
 
 export interface WorkerProcess {
