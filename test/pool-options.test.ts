@@ -95,8 +95,11 @@ for (const pool of POOLS) {
       });
       try {
         await waitUntil('the first two workers try to start', () => count() >= 2);
-        // An existence check, not a timing: a loop of starts would have added some by now.
-        await new Promise((resolve) => setTimeout(resolve, 500));
+        // A pool that kept minWorkers up would replace each failed worker at once: it would
+        // never be left with none.
+        await waitUntil('the failed workers are gone, and none replaces them', () => {
+          return ex.stats().liveWorkers === 0;
+        });
         assert.equal(count(), 2, 'no worker started on its own after the failed starts');
         // A task still gets its try, and fails at once with the cause.
         const error = await ex.submit(add, 1, 1).catch((e: unknown) => e);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
 import { ProcessPoolExecutor } from '../packages/concur/src/index.ts';
-import { inheritedExecArgv } from '../packages/concur/src/runtime/process-runtime.ts';
+import { inheritedExecArgv } from '../packages/concur/src/runtime/exec-argv.ts';
 import { executorSuite } from './shared/executor-suite.ts';
 
 executorSuite('process', (options) => new ProcessPoolExecutor({ maxWorkers: 2, ...options }), {
@@ -10,7 +10,7 @@ executorSuite('process', (options) => new ProcessPoolExecutor({ maxWorkers: 2, .
   runtime: 'pool',
 });
 
-describe('a process pool started from `node -e` / `node --input-type=module -e`', () => {
+describe('a pool started from `node -e` / `node --input-type=module -e`', () => {
   it('gives its children the parent flags without those of the parent entry', () => {
     assert.deepEqual(
       inheritedExecArgv(['--import', 'tsx', '--input-type=module', '-e', 'code', '--no-warnings']),
@@ -19,14 +19,18 @@ describe('a process pool started from `node -e` / `node --input-type=module -e`'
     assert.deepEqual(inheritedExecArgv(['--input-type', 'module', '--print', 'x', '--eval=y']), []);
   });
 
-  for (const inputType of [[], ['--input-type=module']]) {
-    it(`runs its tasks (${inputType.length === 0 ? 'CommonJS' : 'module'} eval)`, () => {
+  for (const [inputType, Executor] of [
+    [[], 'ProcessPoolExecutor'],
+    [['--input-type=module'], 'ProcessPoolExecutor'],
+    [['--input-type=module'], 'ThreadPoolExecutor'],
+  ] as const) {
+    it(`${Executor} runs its tasks (${inputType.length === 0 ? 'CommonJS' : 'module'} eval)`, () => {
       const src = new URL('../packages/concur/src/index.ts', import.meta.url).href;
       const tasks = new URL('./fixtures/suite-tasks.ts', import.meta.url).href;
       const code =
         inputType.length === 0
-          ? `Promise.all([import(${JSON.stringify(src)}), import(${JSON.stringify(tasks)})]).then(async ([c, t]) => { const ex = new c.ProcessPoolExecutor({ maxWorkers: 1 }); console.log(await ex.submit(t.add, 2, 3)); await ex.shutdown(); });`
-          : `import { ProcessPoolExecutor } from ${JSON.stringify(src)}; import { add } from ${JSON.stringify(tasks)}; const ex = new ProcessPoolExecutor({ maxWorkers: 1 }); console.log(await ex.submit(add, 2, 3)); await ex.shutdown();`;
+          ? `Promise.all([import(${JSON.stringify(src)}), import(${JSON.stringify(tasks)})]).then(async ([c, t]) => { const ex = new c.${Executor}({ maxWorkers: 1 }); console.log(await ex.submit(t.add, 2, 3)); await ex.shutdown(); });`
+          : `import { ${Executor} } from ${JSON.stringify(src)}; import { add } from ${JSON.stringify(tasks)}; const ex = new ${Executor}({ maxWorkers: 1 }); console.log(await ex.submit(add, 2, 3)); await ex.shutdown();`;
       const result = spawnSync(process.execPath, ['--import', 'tsx', ...inputType, '-e', code], {
         encoding: 'utf8',
         timeout: 60_000,

@@ -294,6 +294,7 @@ export class Pool {
       warnProgramRerun(message.rerun);
     } else if ('fail' in message) {
       // The initializer threw: every worker would fail the same way, so fail the queue instead of respawning.
+      this.#startFailed = true;
       slot.kill();
       const exit = { ...this.#target(slot), exitCode: null, signal: null };
       this.#failQueue(initializerCrash(exit, decodeError(message.fail as EncodedError)));

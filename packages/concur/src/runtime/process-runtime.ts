@@ -6,6 +6,7 @@ import { DataCloneError } from '../errors/errors.ts';
 import { trimPeriod } from '../options/validate.ts';
 import { decodeCompact } from './compact-codec.ts';
 import { checkEntry } from './entry-check.ts';
+import { inheritedExecArgv } from './exec-argv.ts';
 import { deserializeOwnBytes } from './own-bytes.ts';
 import { compactFrame, FrameKind, FrameReader, frame, PipeFd } from './pipe-frames.ts';
 import { PROGRESS_FD, ProgressFile } from './progress-file.ts';
@@ -24,24 +25,6 @@ function fork(modulePath: string, args: string[], options: ForkOptions): ChildPr
   childProcess ??= require('node:child_process') as typeof import('node:child_process');
   v8 ??= require('node:v8') as typeof import('node:v8');
   return childProcess.fork(modulePath, args, options);
-}
-
-/** Flags of the parent's own entry, with their value when it is a separate argument. */
-const ENTRY_FLAGS = new Set(['-e', '--eval', '-p', '--print', '--input-type']);
-
-/**
- * The parent's Node flags for a child, without those that belong to the parent's own entry:
- * the code of `-e`/`-p` (Node's fork drops it too, but only from process.execArgv itself)
- * and `--input-type`, which a child started on a file refuses (ERR_INPUT_TYPE_NOT_ALLOWED).
- */
-export function inheritedExecArgv(argv: readonly string[] = process.execArgv): string[] {
-  const kept: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i]!;
-    if (ENTRY_FLAGS.has(flag)) i++;
-    else if (!/^--(eval|print|input-type)=/.test(flag)) kept.push(flag);
-  }
-  return kept;
 }
 
 /** A message as the bytes of its frame: compact, else V8-serialized (throws if it cannot be). */

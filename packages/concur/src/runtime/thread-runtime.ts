@@ -1,6 +1,7 @@
 import { type ResourceLimits, Worker, type WorkerOptions } from 'node:worker_threads';
 import type { Movable } from '../transfer/transfer-marks.ts';
 import { checkEntry } from './entry-check.ts';
+import { inheritedExecArgv } from './exec-argv.ts';
 import type { ToWorker, WorkerSetup } from './protocol.ts';
 import { entryUrl, type RuntimeAdapter, type WorkerEvents, type WorkerHandle } from './runtime.ts';
 import { killThreadChildren } from './thread-children.ts';
@@ -42,6 +43,10 @@ class ThreadHandle implements WorkerHandle {
       workerData: { ...setup, progress: this.#progress },
       eval: TARGET.eval,
     };
+    // Flags are inherited as they are, unless the parent's own entry needs some dropped (a
+    // Worker given flags explicitly refuses the process-wide ones, such as --max-old-space-size).
+    const execArgv = inheritedExecArgv();
+    if (execArgv.length !== process.execArgv.length) workerOptions.execArgv = execArgv;
     if (options.resourceLimits !== undefined) workerOptions.resourceLimits = options.resourceLimits;
     this.#worker = new Worker(TARGET.target, workerOptions);
     this.id = this.#worker.threadId;
