@@ -22,6 +22,8 @@ export function enableWorkerCompileCache(): void {
   if (typeof builtin !== 'function') return;
   const module = builtin<{ enableCompileCache?: (dir?: string) => unknown }>('node:module');
   if (typeof module.enableCompileCache !== 'function') return;
+  // Node would refuse anyway; this way no folder is made for nothing.
+  if (process.env.NODE_DISABLE_COMPILE_CACHE) return;
   try {
     if (process.env.NODE_COMPILE_CACHE) {
       module.enableCompileCache();
