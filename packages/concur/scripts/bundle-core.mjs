@@ -22,6 +22,8 @@ const ENTRIES = ['runtime/entry/thread-entry.js', 'runtime/entry/process-entry.j
 );
 /** What the launchers run before they load core.js (the compile cache): left as it is. */
 const BEFORE_CORE = [join(DIST, 'runtime/entry/compile-cache.js')];
+/** Not bundled: the launchers, what they run first, and the bundle itself. */
+const LEFT_ALONE = new Set([...ENTRIES, ...BEFORE_CORE, CORE]);
 /** The package's entry points: they re-export names that other modules own. */
 const BARRELS = ['index.js', 'backend.js'].map((f) => join(DIST, f));
 
@@ -29,9 +31,7 @@ function coreModules(dir) {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) return coreModules(path);
-    if (!entry.name.endsWith('.js') || ENTRIES.includes(path) || BEFORE_CORE.includes(path))
-      return [];
-    if (path === CORE) return [];
+    if (!entry.name.endsWith('.js') || LEFT_ALONE.has(path)) return [];
     return [path];
   });
 }

@@ -65,6 +65,9 @@ export class DataCloneError extends ConcurError {
   static override readonly code = 'CONCUR_ERR_DATA_CLONE';
 }
 
+/** What can cross to a worker and back, for the advice in a DataCloneError's message. */
+export const PLAIN_DATA = 'numbers, strings, arrays, plain objects, typed arrays, Map, Set, Date';
+
 /**
  * `transfer()` was given a value it cannot move: a SharedArrayBuffer (shared, never moved),
  * a buffer already moved or detached, one an earlier call is about to move, or a value

@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { PLAIN_DATA } from '../errors/errors.ts';
 import { type Job, JobMode } from '../job/job.ts';
 import { describeValue, trimPeriod } from '../options/validate.ts';
 import type { RuntimeName } from '../runtime/wire.ts';
@@ -21,7 +22,7 @@ function fails(value: unknown, runtime: RuntimeName): unknown {
 export function describeCloneFailure(job: Job, runtime: RuntimeName, error: unknown): string {
   const name = job.task.taskName;
   const hint =
-    'Send plain data (numbers, strings, arrays, plain objects, typed arrays, Map, Set, Date); ' +
+    `Send plain data (${PLAIN_DATA}); ` +
     'functions, class instances with methods, sockets and symbols cannot cross to a worker.';
   const items = job.payload;
   for (let i = 0; i < items.length; i++) {

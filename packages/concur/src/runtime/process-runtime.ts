@@ -2,7 +2,7 @@ import type { ChildProcess, ForkOptions } from 'node:child_process';
 import { createRequire } from 'node:module';
 import type { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { DataCloneError } from '../errors/errors.ts';
+import { DataCloneError, PLAIN_DATA } from '../errors/errors.ts';
 import { trimPeriod } from '../options/validate.ts';
 import { decodeCompact } from './compact-codec.ts';
 import { checkEntry } from './entry-check.ts';
@@ -21,18 +21,21 @@ const ENTRY = ENTRY_URL.protocol === 'file:' ? fileURLToPath(ENTRY_URL) : ENTRY_
 let childProcess: typeof import('node:child_process') | undefined;
 let v8: typeof import('node:v8') | undefined;
 function fork(modulePath: string, args: string[], options: ForkOptions): ChildProcess {
-  const require = createRequire(import.meta.url);
-  childProcess ??= require('node:child_process') as typeof import('node:child_process');
-  v8 ??= require('node:v8') as typeof import('node:v8');
+  childProcess ??= createRequire(import.meta.url)(
+    'node:child_process',
+  ) as typeof import('node:child_process');
   return childProcess.fork(modulePath, args, options);
+}
+function nodeV8(): typeof import('node:v8') {
+  v8 ??= createRequire(import.meta.url)('node:v8') as typeof import('node:v8');
+  return v8;
 }
 
 /** A message as the bytes of its frame: compact, else V8-serialized (throws if it cannot be). */
 function encode(message: ToWorker | ProcessSetup): Uint8Array | Uint8Array[] {
   const compact = compactFrame(message);
   if (compact !== undefined) return compact;
-  v8 ??= createRequire(import.meta.url)('node:v8') as typeof import('node:v8');
-  return frame(FrameKind.Message, v8.serialize(message));
+  return frame(FrameKind.Message, nodeV8().serialize(message));
 }
 
 export interface ProcessRuntimeOptions {
@@ -81,7 +84,7 @@ class ProcessHandle implements WorkerHandle {
       this.#progress?.close();
       throw new DataCloneError(
         `The initArgs of this pool cannot be sent to a process worker: ${trimPeriod(error instanceof Error ? error.message : String(error))}. ` +
-          'Send plain data (numbers, strings, arrays, plain objects, typed arrays, Map, Set, Date).',
+          `Send plain data (${PLAIN_DATA}).`,
         { cause: error },
       );
     }
@@ -126,7 +129,7 @@ class ProcessHandle implements WorkerHandle {
     if (kind === FrameKind.Compact) {
       this.#events.message(decodeCompact(body) as FromWorker);
     } else if (kind === FrameKind.Message) {
-      this.#events.message(deserializeOwnBytes(v8!, body) as FromWorker);
+      this.#events.message(deserializeOwnBytes(nodeV8(), body) as FromWorker);
     } else if (kind === FrameKind.Started) {
       this.#started = body.readInt32LE(0);
     } else if (kind === FrameKind.Fatal) {

@@ -1,5 +1,5 @@
 import { encodeError, isEncodedError, textOnly } from '../../errors/error-codec.ts';
-import { DataCloneError } from '../../errors/errors.ts';
+import { DataCloneError, PLAIN_DATA } from '../../errors/errors.ts';
 import { safeText } from '../../errors/thrown-value.ts';
 import { ChunkFailure, JobMode } from '../../job/job.ts';
 import { isThenable, runJob } from '../../job/run-job.ts';
@@ -228,7 +228,7 @@ export class WorkerLoop implements WireHost {
       wired = needsWire(list);
       packed = wired || mode === JobMode.Call ? value : packNumbers(list);
     } catch (error) {
-      return [ResultStatus.Error, this.#unsendable([0, ResultStatus.Ok, value], error)];
+      return [ResultStatus.Error, this.#refused(error)];
     }
     if (wired) {
       try {
@@ -307,10 +307,15 @@ export class WorkerLoop implements WireHost {
     const [, status, value] = result;
     // An error record that structured clone accepted but the channel did not: keep its text.
     if (status === ResultStatus.Error && isEncodedError(value)) return textOnly(value);
+    return this.#refused(error);
+  }
+
+  /** The encoded DataCloneError of a return value that could not be read or sent. */
+  #refused(error: unknown): unknown {
     return encodeError(
       new DataCloneError(
         `The return value of the task cannot be sent back from a ${this.runtime} worker: ${trimPeriod(error instanceof Error ? error.message : safeText(error))}. ` +
-          'Return plain data (numbers, strings, arrays, plain objects, typed arrays, Map, Set, Date).',
+          `Return plain data (${PLAIN_DATA}).`,
         { cause: error },
       ),
     );
