@@ -15,8 +15,9 @@ const dir = mkdtempSync(join(tmpdir(), 'concur-idempotent-'));
 const attempts = (): string[][] =>
   existsSync(join(dir, 'attempts.log'))
     ? readFileSync(join(dir, 'attempts.log'), 'utf8')
-        .trim()
         .split('\n')
+        // The file exists a moment before its first line is written in it.
+        .filter((line) => line !== '')
         .map((line) => line.split(' '))
     : [];
 
