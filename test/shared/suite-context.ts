@@ -23,6 +23,13 @@ export interface ExecutorTraits {
    * ahead (limit 16,385).
    */
   longMapItems?: number;
+  /**
+   * Tasks beyond `capacity` the executor may hand to its workers before a slot frees. They
+   * count as started: cancel() no longer stops them, and a timeout or abort interrupts them
+   * as running tasks. A queue worker holds as many jobs again as it has slots while jobs are
+   * short (docs/queue.md). @default 0
+   */
+  heldAhead?: number;
 }
 
 export interface SuiteContext extends ExecutorTraits {
@@ -60,6 +67,28 @@ export async function fillCapacity(
   for (let i = 0; i < count; i++) futures.push(ex.submit(gate, scratch.path(`block-${i}`), i));
   for (let i = 0; i < count; i++) await scratch.started(`block-${i}`);
   return futures;
+}
+
+/**
+ * Fills what the executor may hold beyond its capacity (see ExecutorTraits.heldAhead) with
+ * gated tasks named `ahead-<i>`, after fillCapacity: the next task submitted stays queued.
+ */
+export function fillHeldAhead(
+  ex: Executor,
+  scratch: Scratch,
+  ctx: SuiteContext,
+): Future<unknown>[] {
+  const futures: Future<unknown>[] = [];
+  for (let i = 0; i < (ctx.heldAhead ?? 0); i++) {
+    futures.push(ex.submit(gate, scratch.path(`ahead-${i}`), i));
+  }
+  return futures;
+}
+
+/** Opens the gates of fillCapacity's and fillHeldAhead's tasks. */
+export function openAll(scratch: Scratch, ctx: SuiteContext): void {
+  openBlocks(scratch, ctx.capacity);
+  for (let i = 0; i < (ctx.heldAhead ?? 0); i++) scratch.open(`ahead-${i}`);
 }
 
 export function openBlocks(scratch: Scratch, count: number): void {

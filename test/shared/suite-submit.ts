@@ -15,7 +15,14 @@ import {
   touch,
 } from '../fixtures/suite-tasks.ts';
 import { waitUntil } from './gates.ts';
-import { fillCapacity, openBlocks, type SuiteContext, withExecutor } from './suite-context.ts';
+import {
+  fillCapacity,
+  fillHeldAhead,
+  openAll,
+  openBlocks,
+  type SuiteContext,
+  withExecutor,
+} from './suite-context.ts';
 
 const BUILT_INS = { TypeError, RangeError, SyntaxError, Error } as const;
 
@@ -105,7 +112,11 @@ export function submitTests(ctx: SuiteContext): void {
   describe('submitWith', () => {
     it('rejects a queued task with TimeoutError when timeoutMs elapses, and never runs it', () =>
       withExecutor(ctx, async (ex, scratch) => {
-        const blocks = await fillCapacity(ex, scratch, ctx.capacity);
+        // Held ahead, the task would count as started when its timeout fired.
+        const blocks = [
+          ...(await fillCapacity(ex, scratch, ctx.capacity)),
+          ...fillHeldAhead(ex, scratch, ctx),
+        ];
         const future = ex.submitWith(touch, [scratch.dir, 1], { timeoutMs: 20 });
         await assert.rejects(future, (error: unknown) => {
           assert.ok(error instanceof TimeoutError);
@@ -114,7 +125,7 @@ export function submitTests(ctx: SuiteContext): void {
           return true;
         });
         assert.equal(future.state, 'rejected');
-        openBlocks(scratch, ctx.capacity);
+        openAll(scratch, ctx);
         await Promise.all(blocks);
         assert.equal(await ex.submit(add, 1, 2), 3);
         assert.deepEqual(scratch.touched(), []);
