@@ -1,6 +1,7 @@
 import { decodeError, type EncodedError } from '../errors/error-codec.ts';
 import { type Job, JobState } from '../job/job.ts';
 import { JobQueue } from '../job/job-queue.ts';
+import { initArgsRefused } from '../runtime/init-args-refused.ts';
 import {
   type FromWorker,
   forEachResult,
@@ -84,10 +85,15 @@ export class Pool {
     this.#options = options;
     this.#callbacks = callbacks;
     this.#sender = new JobSender(runtime.name, this.#queue, callbacks, options.maxTasksPerWorker);
-    // Refused here, at construction, rather than by every worker at start.
-    this.#initArgs = needsWire(options.initArgs)
-      ? wireValue(options.initArgs, { runtime: runtime.name, toParent: false }, 'initArgs')
-      : options.initArgs;
+    // Refused here, at construction, rather than by every worker at start; reading them
+    // may throw (a getter, a Proxy trap).
+    try {
+      this.#initArgs = needsWire(options.initArgs)
+        ? wireValue(options.initArgs, { runtime: runtime.name, toParent: false }, 'initArgs')
+        : options.initArgs;
+    } catch (error) {
+      throw initArgsRefused(runtime.name, error, true);
+    }
     for (let i = 0; i < options.minWorkers; i++) this.#spawn();
   }
 

@@ -2,11 +2,10 @@ import type { ChildProcess, ForkOptions } from 'node:child_process';
 import { createRequire } from 'node:module';
 import type { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { DataCloneError, PLAIN_DATA } from '../errors/errors.ts';
-import { trimPeriod } from '../options/validate.ts';
 import { decodeCompact } from './compact-codec.ts';
 import { checkEntry } from './entry-check.ts';
 import { inheritedExecArgv } from './exec-argv.ts';
+import { initArgsRefused } from './init-args-refused.ts';
 import { deserializeOwnBytes } from './own-bytes.ts';
 import { compactFrame, FrameKind, FrameReader, frame, PipeFd } from './pipe-frames.ts';
 import { PROGRESS_FD, ProgressFile } from './progress-file.ts';
@@ -82,11 +81,7 @@ class ProcessHandle implements WorkerHandle {
       first = encode({ setup, parent: process.pid, progress });
     } catch (error) {
       this.#progress?.close();
-      throw new DataCloneError(
-        `The initArgs of this pool cannot be sent to a process worker: ${trimPeriod(error instanceof Error ? error.message : String(error))}. ` +
-          `Send plain data (${PLAIN_DATA}).`,
-        { cause: error },
-      );
+      throw initArgsRefused('process', error);
     }
     const stdio: ForkOptions['stdio'] = ['inherit', 'inherit', 'inherit', 'pipe', 'pipe', 'ipc'];
     if (this.#progress !== undefined) stdio.push(this.#progress.fd);

@@ -2,6 +2,7 @@ import { type ResourceLimits, Worker, type WorkerOptions } from 'node:worker_thr
 import type { Movable } from '../transfer/transfer-marks.ts';
 import { checkEntry } from './entry-check.ts';
 import { inheritedExecArgv } from './exec-argv.ts';
+import { initArgsRefused } from './init-args-refused.ts';
 import type { ToWorker, WorkerSetup } from './protocol.ts';
 import { entryUrl, type RuntimeAdapter, type WorkerEvents, type WorkerHandle } from './runtime.ts';
 import { killThreadChildren } from './thread-children.ts';
@@ -48,7 +49,15 @@ class ThreadHandle implements WorkerHandle {
     const execArgv = inheritedExecArgv();
     if (execArgv.length !== process.execArgv.length) workerOptions.execArgv = execArgv;
     if (options.resourceLimits !== undefined) workerOptions.resourceLimits = options.resourceLimits;
-    this.#worker = new Worker(TARGET.target, workerOptions);
+    try {
+      this.#worker = new Worker(TARGET.target, workerOptions);
+    } catch (error) {
+      // Structured clone refused workerData: only initArgs can hold such a value.
+      if (error instanceof DOMException && error.name === 'DataCloneError') {
+        throw initArgsRefused('thread', error);
+      }
+      throw error;
+    }
     this.id = this.#worker.threadId;
     this.#worker.on('message', events.message);
     this.#worker.on('error', events.error);
