@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { types } from 'node:util';
 import { registerModuleErrorClasses } from '../packages/concur/src/errors/error-classes.ts';
 import {
   decodeError,
@@ -237,6 +238,32 @@ describe('error codec: every class concur knows comes back as itself', () => {
     const late = roundTrip(new LatePayment(1)) as PaymentError;
     assert.equal(Object.getPrototypeOf(late), PaymentError.prototype);
     assert.equal(late.name, 'LatePayment');
+  });
+
+  it('rebuilds every kind as a native error (util.types.isNativeError) where the original was one, its class kept', () => {
+    class QuotaError extends RangeError {}
+    registerErrorClass(QuotaError, 'test.QuotaError');
+    class GoneError extends DOMException {}
+    registerErrorClass(GoneError, 'test.GoneError');
+    const originals: [unknown, abstract new (...args: never[]) => Error][] = [
+      [new QuotaError('over'), QuotaError],
+      [new GoneError('gone', 'NotFoundError'), GoneError],
+      [new TimeoutError('too slow', 5), TimeoutError],
+      [new AggregateError([new Error('a')], 'all'), AggregateError],
+      [new TypeError('plain'), TypeError],
+    ];
+    for (const [original, cls] of originals) {
+      for (const copy of [roundTrip(original), jsonRoundTrip(original)]) {
+        // As native as the original: a DOMException is not one before Node 22.
+        assert.equal(types.isNativeError(copy), types.isNativeError(original), String(copy));
+        assert.ok(copy instanceof cls, String(copy));
+        assert.equal((copy as Error).message, (original as Error).message);
+      }
+    }
+    assert.ok(types.isNativeError(roundTrip(new QuotaError('over'))));
+    const gone = roundTrip(new GoneError('gone', 'NotFoundError')) as DOMException;
+    assert.equal(gone.name, 'NotFoundError');
+    assert.equal(gone.code, DOMException.NOT_FOUND_ERR);
   });
 
   it('refuses a second class under a taken name, and a value that is not an error class', () => {

@@ -306,16 +306,28 @@ class Decoder {
 
 function create(encoded: EncodedError, options: DecodeOptions): Error {
   const cls = userErrorClass(encoded.cls, options.moduleUrls);
-  if (cls !== undefined) return Object.create(cls.prototype) as Error;
+  if (cls !== undefined) return nativeAs(encoded, cls);
   const concur = concurErrorClass(encoded.props?.code);
   if (concur !== undefined) {
-    const error = Object.create(concur.prototype) as Error;
+    const error = nativeAs(encoded, concur);
     Object.defineProperty(error, Symbol.for('concur.error'), { value: true });
     return error;
   }
   if (encoded.ctor === 'DOMException') return new DOMException(encoded.message, encoded.name);
   if (encoded.ctor === 'AggregateError') return new AggregateError([]);
   return new (BUILTIN_ERRORS[encoded.ctor] ?? Error)();
+}
+
+/**
+ * A native error of the encoded built-in kind (so `util.types.isNativeError` and
+ * `Error.isError` hold) with `cls`'s prototype; `cls`'s own constructor does not run.
+ */
+function nativeAs(encoded: EncodedError, cls: abstract new (...args: never[]) => unknown): Error {
+  if (encoded.ctor === 'DOMException') {
+    return Reflect.construct(DOMException, [encoded.message, encoded.name], cls) as Error;
+  }
+  if (encoded.ctor === 'AggregateError') return Reflect.construct(AggregateError, [[]], cls) as Error;
+  return Reflect.construct(BUILTIN_ERRORS[encoded.ctor] ?? Error, [], cls) as Error;
 }
 
 /** The name a new error already has (from its class), without trusting the class's getter. */
