@@ -2,10 +2,12 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import {
+  AsyncExecutor,
   DataCloneError,
   InvalidArgumentError,
   InvalidTaskError,
   ProcessPoolExecutor,
+  SequentialExecutor,
   ThreadPoolExecutor,
   WorkerCrashedError,
 } from '../packages/concur/src/index.ts';
@@ -268,6 +270,32 @@ describe('runtime-specific options', () => {
     assert.throws(
       () => new ProcessPoolExecutor({ execArgv: [1] as never }),
       /Expected `execArgv` to be an array of strings/,
+    );
+  });
+
+  it('the in-process executors name the pools that take a pool option, and their own limit', () => {
+    assert.throws(
+      () => new SequentialExecutor({ maxWorkers: 4 } as never),
+      (error: unknown) => {
+        assert.ok(error instanceof InvalidArgumentError, String(error));
+        assert.match(
+          error.message,
+          /`maxWorkers` is an option of ThreadPoolExecutor and ProcessPoolExecutor; SequentialExecutor runs one task at a time/,
+        );
+        return true;
+      },
+    );
+    assert.throws(
+      () => new AsyncExecutor({ execArgv: [] } as never),
+      /`execArgv` is an option of ProcessPoolExecutor; AsyncExecutor limits the tasks at once with `concurrency`/,
+    );
+    // A typo is not a pool option: the list of known options is all it gets.
+    assert.throws(
+      () => new AsyncExecutor({ concurency: 2 } as never),
+      (error: unknown) =>
+        error instanceof InvalidArgumentError &&
+        error.message ===
+          'Unknown option `concurency` for AsyncExecutor; expected one of `concurrency`, `maxQueue`, `callSites`',
     );
   });
 

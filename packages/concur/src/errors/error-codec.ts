@@ -326,7 +326,8 @@ function nativeAs(encoded: EncodedError, cls: abstract new (...args: never[]) =>
   if (encoded.ctor === 'DOMException') {
     return Reflect.construct(DOMException, [encoded.message, encoded.name], cls) as Error;
   }
-  if (encoded.ctor === 'AggregateError') return Reflect.construct(AggregateError, [[]], cls) as Error;
+  if (encoded.ctor === 'AggregateError')
+    return Reflect.construct(AggregateError, [[]], cls) as Error;
   return Reflect.construct(BUILTIN_ERRORS[encoded.ctor] ?? Error, [], cls) as Error;
 }
 

@@ -1,5 +1,6 @@
 import type { CallSites } from '../options/call-sites.ts';
 import { checkKnownKeys, checkLimit, checkObject } from '../options/validate.ts';
+import { poolOptionHint } from '../pool/pool-options.ts';
 import { InProcessExecutor } from './in-process-executor.ts';
 
 /** Options of AsyncExecutor. */
@@ -27,7 +28,9 @@ export class AsyncExecutor extends InProcessExecutor {
 
   constructor(options: AsyncExecutorOptions = {}) {
     checkObject('options', options);
-    checkKnownKeys('AsyncExecutor', options, ['concurrency', 'maxQueue', 'callSites']);
+    checkKnownKeys('AsyncExecutor', options, ['concurrency', 'maxQueue', 'callSites'], (key) =>
+      poolOptionHint(key, 'AsyncExecutor limits the tasks at once with `concurrency`'),
+    );
     super(
       checkLimit('concurrency', options.concurrency ?? Number.POSITIVE_INFINITY, 1),
       checkLimit('maxQueue', options.maxQueue ?? Number.POSITIVE_INFINITY, 0),

@@ -1,5 +1,6 @@
 import type { CallSites } from '../options/call-sites.ts';
 import { checkKnownKeys, checkLimit, checkObject } from '../options/validate.ts';
+import { poolOptionHint } from '../pool/pool-options.ts';
 import { InProcessExecutor } from './in-process-executor.ts';
 
 /** Options of SequentialExecutor. */
@@ -20,7 +21,9 @@ export class SequentialExecutor extends InProcessExecutor {
 
   constructor(options: SequentialExecutorOptions = {}) {
     checkObject('options', options);
-    checkKnownKeys('SequentialExecutor', options, ['maxQueue', 'callSites']);
+    checkKnownKeys('SequentialExecutor', options, ['maxQueue', 'callSites'], (key) =>
+      poolOptionHint(key, 'SequentialExecutor runs one task at a time'),
+    );
     super(
       1,
       checkLimit('maxQueue', options.maxQueue ?? Number.POSITIVE_INFINITY, 0),

@@ -94,11 +94,19 @@ export function checkSignal(name: string, value: unknown): AbortSignal {
 }
 
 /** Throws if `options` has a key that is not in `known`: a typo must not be silently ignored. */
-export function checkKnownKeys(what: string, options: object, known: readonly string[]): void {
+export function checkKnownKeys(
+  what: string,
+  options: object,
+  known: readonly string[],
+  /** A sentence on where an unknown key belongs instead, if it belongs somewhere. */
+  elsewhere?: (key: string) => string | undefined,
+): void {
   for (const key of Object.keys(options)) {
     if (!known.includes(key)) {
+      const hint = elsewhere?.(key);
       throw new InvalidArgumentError(
-        `Unknown option \`${key}\` for ${what}; expected one of ${known.map((k) => `\`${k}\``).join(', ')}`,
+        `Unknown option \`${key}\` for ${what}; expected one of ${known.map((k) => `\`${k}\``).join(', ')}` +
+          (hint === undefined ? '' : `. ${hint}`),
       );
     }
   }

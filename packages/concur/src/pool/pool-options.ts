@@ -73,6 +73,28 @@ const COMMON_KEYS = [
   'callSites',
 ] as const;
 
+/** Options only the pools take, each with the pools that take it. */
+const POOL_ONLY: Readonly<Record<string, string>> = {
+  ...Object.fromEntries(
+    COMMON_KEYS.filter((k) => k !== 'maxQueue' && k !== 'callSites').map((k) => [
+      k,
+      'ThreadPoolExecutor and ProcessPoolExecutor',
+    ]),
+  ),
+  resourceLimits: 'ThreadPoolExecutor',
+  execArgv: 'ProcessPoolExecutor',
+  env: 'ProcessPoolExecutor',
+};
+
+/**
+ * For an executor without workers given a pool's option (a model switched in one line):
+ * which pools take it, then `ownLimit`, how this executor limits the tasks at once.
+ */
+export function poolOptionHint(key: string, ownLimit: string): string | undefined {
+  const pools = Object.hasOwn(POOL_ONLY, key) ? POOL_ONLY[key] : undefined;
+  return pools === undefined ? undefined : `\`${key}\` is an option of ${pools}; ${ownLimit}`;
+}
+
 /** Checks the options every pool shares and fills in their defaults, in one place. */
 export function resolvePoolOptions(
   what: string,
