@@ -264,6 +264,16 @@ describe('QueueExecutor: shared executor behaviour', () => {
         collect(executor.map(square, [1, 2, new Set()] as never[])),
         DataCloneError,
       );
+      // In a later chunk, the error also says where that chunk starts in the input.
+      await assert.rejects(
+        collect(executor.map(square, [1, 2, 3, 4, new Set()] as never[], { chunksize: 2 })),
+        (error: Error) => {
+          assert.ok(error instanceof DataCloneError);
+          assert.match(error.message, /`items\[0\]`.*a Set/);
+          assert.match(error.message, /the chunk that starts at item 4 of the map's input/);
+          return true;
+        },
+      );
     }));
 
   test('a worker runs only tasks exported from its --tasks root', () =>

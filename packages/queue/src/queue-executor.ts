@@ -2,7 +2,7 @@ import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { JobsOptions } from 'bullmq';
 import type { CallOptions, Future, Task } from 'concur';
-import { QueueBackendError } from 'concur';
+import { DataCloneError, QueueBackendError } from 'concur';
 import { BaseExecutor, type Job, JobMode, JobState, scanTaskModule } from 'concur/backend';
 import { redisSubject } from './connection.ts';
 import { ExecutorRedis } from './executor-redis.ts';
@@ -150,7 +150,7 @@ export class QueueExecutor extends BaseExecutor {
       );
     } catch (error) {
       // A chunk's error surfaces from map(); a call's future is rejected before submit returns.
-      if (job.mode !== JobMode.Call) throw error;
+      if (job.mode !== JobMode.Call) throw inChunk(error, job);
       this.jobRejected(job, error);
       return;
     }
@@ -349,4 +349,16 @@ export class QueueExecutor extends BaseExecutor {
       for (const resolve of waiters) resolve();
     }
   }
+}
+
+/**
+ * A codec names a chunk's items by their place in the chunk (`items[0]`): the error also
+ * says where the chunk starts in the map's input.
+ */
+function inChunk(error: unknown, job: Job): unknown {
+  if (!(error instanceof DataCloneError) || job.first === 0) return error;
+  return new DataCloneError(
+    `${error.message} (\`items\` is the chunk that starts at item ${job.first} of the map's input)`,
+    { cause: error },
+  );
 }

@@ -111,9 +111,10 @@ export class ExecutorCore {
       get capacity() {
         return scheduler.capacity;
       },
-      scheduleChunk: (task, mode, items, sink) => {
+      scheduleChunk: (task, mode, items, sink, first) => {
         this.#checkOpen();
         const job = new Job(task, mode, items, sink);
+        job.first = first;
         if (marks.pending > 0) job.transfer = takeTransfers(items);
         this.#submitted += job.size;
         scheduler.enqueue(job);

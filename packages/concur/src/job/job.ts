@@ -74,8 +74,8 @@ export class Job {
   signal: AbortSignal | undefined = undefined;
   /** The listener on `signal`, removed by disarm(). */
   abortListener: (() => void) | undefined = undefined;
-  /** For map chunks: position in the map's output. */
-  seq = 0;
+  /** For map chunks: position in the map's input of the chunk's first item (for errors). */
+  first = 0;
   /** Where submit() was called, appended to the stack of a task's error. */
   callSite:
     | {

@@ -2,6 +2,8 @@ import type { Job, JobSink } from '../job/job.ts';
 
 export interface Chunk {
   readonly seq: number;
+  /** Position in the map's input of the chunk's first item. */
+  readonly first: number;
   job: Job | undefined;
   done: boolean;
   values: unknown[] | undefined;
@@ -18,6 +20,8 @@ export class ChunkWindow {
   readonly #finished: Chunk[] = [];
   readonly #ordered: boolean;
   #nextSeq = 0;
+  /** Items in the chunks opened so far. */
+  #items = 0;
   #nextYield = 0;
   #wake: (() => void) | undefined;
   /** Passed to the scheduler with every chunk; settles the chunk its job carries. */
@@ -49,14 +53,17 @@ export class ChunkWindow {
     return this.#nextSeq;
   }
 
-  open(): Chunk {
+  /** Opens the next chunk, of `items` items. */
+  open(items: number): Chunk {
     const chunk: Chunk = {
       seq: this.#nextSeq++,
+      first: this.#items,
       job: undefined,
       done: false,
       values: undefined,
       failure: undefined,
     };
+    this.#items += items;
     this.#pending.set(chunk.seq, chunk);
     return chunk;
   }

@@ -10,7 +10,14 @@ import { type MapSettings, mapSettings } from './map-settings.ts';
 /** What lazyMap needs from an executor. */
 export interface MapScheduler {
   readonly capacity: number;
-  scheduleChunk(task: AnyTask, mode: JobMode, items: unknown[], sink: JobSink): Job | undefined;
+  /** `first`: the position in the map's input of the chunk's first item. */
+  scheduleChunk(
+    task: AnyTask,
+    mode: JobMode,
+    items: unknown[],
+    sink: JobSink,
+    first: number,
+  ): Job | undefined;
   cancelChunk(job: Job): boolean;
   /** Items for the next chunk when chunksize is 'auto'. */
   autoChunkSize(task: AnyTask, chunksSoFar: number, knownLength: number | undefined): number;
@@ -100,12 +107,11 @@ async function fill(
           );
     const items = await source.take(size, settings.signal);
     if (items.length > 0) {
-      const chunk = window.open();
-      const job = scheduler.scheduleChunk(task, mode, items, window.sink);
+      const chunk = window.open(items.length);
+      const job = scheduler.scheduleChunk(task, mode, items, window.sink, chunk.first);
       if (job !== undefined) {
         chunk.job = job;
         job.ref = chunk;
-        job.seq = chunk.seq;
       }
     }
     if (settings.signal?.aborted) return;

@@ -31,7 +31,7 @@ export function describeCloneFailure(job: Job, runtime: RuntimeName, error: unkn
     const what =
       job.mode === JobMode.Call
         ? `Argument ${i} of task \`${name}\``
-        : `Item ${i} of this map chunk of task \`${name}\``;
+        : `Item ${job.first + i} of the input of this map of task \`${name}\``;
     return `${what}, ${describeValue(items[i])}, cannot be sent to a ${runtime} worker: ${trimPeriod(String((problem as Error).message ?? problem))}. ${hint}`;
   }
   return `The arguments of task \`${name}\` cannot be sent to a ${runtime} worker: ${trimPeriod(String((error as Error)?.message ?? error))}. ${hint}`;
