@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { Redis } from 'ioredis';
 import { QueueBackendError, QueueExecutor } from '../../packages/queue/src/index.ts';
 import { pidWhenReleased, sleep } from '../fixtures/queue/tasks.ts';
 import {
@@ -97,6 +98,38 @@ describe('QueueExecutor without Redis', () => {
       return true;
     });
   });
+});
+
+test('shutdown() with a frozen Redis (SIGSTOP: connected, never answering) gives up after connectTimeoutMs', {
+  timeout: 120_000,
+}, async () => {
+  const server = await startLocalRedis();
+  const queue = freshQueue('frozen');
+  const inspect = inspector(server.port, queue);
+  const admin = new Redis(server.port, '127.0.0.1');
+  const info = await admin.info('server');
+  admin.disconnect();
+  const pid = Number(/process_id:(\d+)/.exec(info)?.[1]);
+  assert.ok(pid > 0, info);
+  const executor = new QueueExecutor({ connection: server.url, queue, connectTimeoutMs: 500 });
+  try {
+    const future = executor.submit(sleep, 1);
+    await until('the job to reach Redis', async () => (await inspect.count()) === 1);
+    process.kill(pid, 'SIGSTOP');
+    await executor.shutdown();
+    await assert.rejects(future, (error: Error) => {
+      assert.ok(error instanceof QueueBackendError, String(error));
+      assert.match(
+        error.message,
+        /has not answered for 500 ms while the executor was shutting down/,
+      );
+      return true;
+    });
+  } finally {
+    process.kill(pid, 'SIGCONT');
+    await inspect.close();
+    await server.stop();
+  }
 });
 
 describe('one signal stops a worker, Redis or no Redis; a second at once', () => {

@@ -181,23 +181,47 @@ export class ExecutorRedis {
   giveUpIfUnreachable(ms: number, gone: (error: QueueBackendError) => void): void {
     if (this.#outage !== undefined) return;
     let timer: NodeJS.Timeout | undefined;
+    const giveUp = () => {
+      this.#outage?.();
+      this.#gaveUp = true;
+      gone(this.#unreachable('has not answered for', ms, 'while the executor was shutting down'));
+    };
     const arm = () => {
-      timer ??= setTimeout(() => {
-        this.#outage?.();
-        this.#gaveUp = true;
-        gone(this.#unreachable('has not answered for', ms, 'while the executor was shutting down'));
-      }, ms);
+      timer ??= setTimeout(giveUp, ms);
     };
     const disarm = () => {
       clearTimeout(timer);
       timer = undefined;
     };
+    // A server that is stopped (SIGSTOP) or cut off without a reset keeps the connection
+    // open and 'ready': only an answer tells. While connected, it is pinged; no answer for
+    // `ms` is an outage too.
+    let heard = performance.now();
+    const probe = setInterval(
+      () => {
+        if (this.#client.status !== 'ready') return;
+        this.#client.ping().then(
+          () => {
+            heard = performance.now();
+          },
+          () => {},
+        );
+        if (timer === undefined && performance.now() - heard >= ms) giveUp();
+      },
+      Math.max(10, Math.min(1000, ms / 4)),
+    );
+    probe.unref();
+    const reconnected = () => {
+      disarm();
+      heard = performance.now();
+    };
     this.#client.on('close', arm);
-    this.#client.on('ready', disarm);
+    this.#client.on('ready', reconnected);
     this.#outage = () => {
       disarm();
+      clearInterval(probe);
       this.#client.off('close', arm);
-      this.#client.off('ready', disarm);
+      this.#client.off('ready', reconnected);
     };
     if (this.#client.status !== 'ready') arm();
   }

@@ -19,6 +19,14 @@ export interface ResultSink {
 /** Jobs read per pipeline in a re-check: bounds the reply held in memory at once. */
 const BATCH = 1000;
 
+/**
+ * How long one read of the event stream blocks in Redis (BullMQ's default: 10 s). BullMQ
+ * arms a timer of this plus 1 s per read, which a dead Redis never clears: it held a
+ * program's exit for up to 11 s after shutdown() had settled. An idle executor now reads
+ * every 2 s (0.5 commands a second) and exits within 3 s.
+ */
+const READ_BLOCK_MS = 2000;
+
 /** A QueueEvents that remembers the id of the last entry it read, whatever its event. */
 class EventReader extends QueueEvents {
   lastRead = '0-0';
@@ -96,6 +104,7 @@ export class ResultsListener {
       prefix,
       autorun: true,
       lastEventId: start,
+      blockingTimeout: READ_BLOCK_MS,
     });
     events.lastRead = start;
     this.#events = events;
