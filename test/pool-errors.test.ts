@@ -57,6 +57,49 @@ for (const pool of POOLS) {
       assert.deepEqual(doubled, [2, 4, 6]);
       await ex.shutdown();
     });
+
+    it('names an item that throws when read by its place, with what it threw', async () => {
+      const ex = pool.create({ maxWorkers: 1 });
+      const trap = new Proxy(
+        {},
+        {
+          get() {
+            throw new Error('trap');
+          },
+        },
+      );
+      const getter = {
+        get g() {
+          throw new Error('unreadable');
+        },
+      };
+      const cases: [unknown, RegExp][] = [
+        [
+          trap,
+          /^Item 3 of the input .*`\[an object that cannot be read\]` \(object\), cannot be sent/,
+        ],
+        [
+          getter,
+          /^Item 3 of the input .*cannot be sent to a \w+ worker: reading it threw: unreadable\./,
+        ],
+      ];
+      for (const [bad, message] of cases) {
+        await assert.rejects(
+          (async () => {
+            for await (const _ of ex.map(length, ['a', 'b', 'c', bad] as string[])) {
+              // Consumed only for the error.
+            }
+          })(),
+          (error: unknown) => {
+            assert.ok(error instanceof DataCloneError, String(error));
+            assert.match(error.message, message);
+            return true;
+          },
+        );
+      }
+      assert.deepEqual(await runMany(ex, 4), [0, 2, 4, 6]);
+      await ex.shutdown();
+    });
   });
 }
 

@@ -264,9 +264,14 @@ describe('QueueExecutor: shared executor behaviour', () => {
         collect(executor.map(square, [1, 2, new Set()] as never[])),
         DataCloneError,
       );
-      // In a later chunk, the error also says where that chunk starts in the input.
+      // In a later chunk: the results before it come first, and the error also says where
+      // that chunk starts in the input.
+      const before: number[] = [];
       await assert.rejects(
-        collect(executor.map(square, [1, 2, 3, 4, new Set()] as never[], { chunksize: 2 })),
+        (async () => {
+          const items = [1, 2, 3, 4, new Set()] as never[];
+          for await (const n of executor.map(square, items, { chunksize: 2 })) before.push(n);
+        })(),
         (error: Error) => {
           assert.ok(error instanceof DataCloneError);
           assert.match(error.message, /`items\[0\]`.*a Set/);
@@ -274,6 +279,25 @@ describe('QueueExecutor: shared executor behaviour', () => {
           return true;
         },
       );
+      assert.deepEqual(before, [1, 4, 9, 16]);
+      // A value that throws when read: DataCloneError naming it, not the raw error.
+      const trap = new Proxy(
+        {},
+        {
+          ownKeys() {
+            throw new Error('trap');
+          },
+        },
+      );
+      await assert.rejects(executor.submit(sleep as never, 1, trap as never), (error: Error) => {
+        assert.ok(error instanceof DataCloneError, String(error));
+        assert.match(
+          error.message,
+          /Cannot send `args\[1\]` through Redis: the codec `json` threw on it: trap/,
+        );
+        assert.equal((error.cause as Error).message, 'trap');
+        return true;
+      });
     }));
 
   test('a worker runs only tasks exported from its --tasks root', () =>

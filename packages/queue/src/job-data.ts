@@ -1,5 +1,5 @@
 import type { JobsOptions } from 'bullmq';
-import { DataCloneError } from 'concur';
+import { ConcurError, DataCloneError } from 'concur';
 import { type Job, JobMode } from 'concur/backend';
 import type { JobCodec } from './job-codec.ts';
 import { payloadProblem } from './payload-check.ts';
@@ -94,13 +94,56 @@ export function encodeJobData(
   const problem = payloadProblem(job.payload, job.mode);
   if (problem !== undefined)
     throw new DataCloneError(`Cannot send this job through Redis: ${problem}`);
-  const payload = codec.encode(job.payload, job.mode === JobMode.Call ? 'args' : 'items');
+  const root = job.mode === JobMode.Call ? 'args' : 'items';
+  let payload: unknown;
+  try {
+    payload = codec.encode(job.payload, root);
+  } catch (error) {
+    throw error instanceof ConcurError ? error : codecThrew(job.payload, codec, root, error);
+  }
   if (typeof payload !== 'string') {
     throw new DataCloneError(
       `The codec \`${codec.name}\` returned ${typeof payload}, not a string`,
     );
   }
   return { v: JOB_FORMAT, task, mode: job.mode, codec: codec.name, payload, from, beat };
+}
+
+/**
+ * The codec threw something of its own (a getter or a Proxy trap in a value it read, a
+ * user codec's refusal): the error names the first value it throws on, as `args[i]`.
+ */
+function codecThrew(
+  payload: readonly unknown[],
+  codec: JobCodec,
+  root: string,
+  error: unknown,
+): DataCloneError {
+  let where = `\`${root}\``;
+  let cause = error;
+  for (let i = 0; i < payload.length; i++) {
+    try {
+      codec.encode([payload[i]], root);
+    } catch (itemError) {
+      where = `\`${root}[${i}]\``;
+      cause = itemError;
+      break;
+    }
+  }
+  return new DataCloneError(
+    `Cannot send ${where} through Redis: the codec \`${codec.name}\` threw on it: ${textOf(cause)}. ` +
+      'Send plain data (no getters or Proxies that throw when read)',
+    { cause },
+  );
+}
+
+/** A thrown value's message, never throwing itself. */
+function textOf(value: unknown): string {
+  try {
+    return value instanceof Error ? value.message : String(value);
+  } catch {
+    return 'a value that cannot be read';
+  }
 }
 
 /** BullMQ options of a job: its id, attempts and backoff, and when Redis forgets it. */

@@ -149,9 +149,9 @@ export class QueueExecutor extends BaseExecutor {
         this.#options.heartbeatMs,
       );
     } catch (error) {
-      // A chunk's error surfaces from map(); a call's future is rejected before submit returns.
-      if (job.mode !== JobMode.Call) throw inChunk(error, job);
-      this.jobRejected(job, error);
+      // Rejected before submit returns; a chunk's error surfaces from map() in its place,
+      // after the results before it.
+      this.jobRejected(job, job.mode === JobMode.Call ? error : inChunk(error, job));
       return;
     }
     // Error classes the task's module exports come back as themselves (see #failed).

@@ -111,10 +111,11 @@ export class ExecutorCore {
       get capacity() {
         return scheduler.capacity;
       },
-      scheduleChunk: (task, mode, items, sink, first) => {
+      scheduleChunk: (task, mode, items, sink, chunk) => {
         this.#checkOpen();
         const job = new Job(task, mode, items, sink);
-        job.first = first;
+        job.ref = chunk;
+        job.first = chunk.first;
         if (marks.pending > 0) job.transfer = takeTransfers(items);
         this.#submitted += job.size;
         scheduler.enqueue(job);

@@ -10,13 +10,16 @@ import { type MapSettings, mapSettings } from './map-settings.ts';
 /** What lazyMap needs from an executor. */
 export interface MapScheduler {
   readonly capacity: number;
-  /** `first`: the position in the map's input of the chunk's first item. */
+  /**
+   * Makes `chunk`'s job (its `ref`, with `first` copied) and queues it. The job may
+   * settle before this returns (an executor that refuses its items at once).
+   */
   scheduleChunk(
     task: AnyTask,
     mode: JobMode,
     items: unknown[],
     sink: JobSink,
-    first: number,
+    chunk: { readonly first: number },
   ): Job | undefined;
   cancelChunk(job: Job): boolean;
   /** Items for the next chunk when chunksize is 'auto'. */
@@ -108,11 +111,8 @@ async function fill(
     const items = await source.take(size, settings.signal);
     if (items.length > 0) {
       const chunk = window.open(items.length);
-      const job = scheduler.scheduleChunk(task, mode, items, window.sink, chunk.first);
-      if (job !== undefined) {
-        chunk.job = job;
-        job.ref = chunk;
-      }
+      const job = scheduler.scheduleChunk(task, mode, items, window.sink, chunk);
+      if (job !== undefined) chunk.job = job;
     }
     if (settings.signal?.aborted) return;
   }

@@ -2,6 +2,16 @@ import { InvalidArgumentError } from '../errors/errors.ts';
 
 /** Renders a value for an error message: `0` (number), `"x"` (string), `[object Object]` (object). */
 export function describeValue(value: unknown): string {
+  try {
+    return describeReadable(value);
+  } catch {
+    // A Proxy whose traps throw, a revoked one, a getter on `name`: say what can be said.
+    const type = typeof value;
+    return `\`[${/^[aeiou]/.test(type) ? 'an' : 'a'} ${type} that cannot be read]\` (${type})`;
+  }
+}
+
+function describeReadable(value: unknown): string {
   let shown: string;
   if (typeof value === 'string') shown = JSON.stringify(value);
   else if (typeof value === 'bigint') shown = `${value}n`;

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { PLAIN_DATA } from '../errors/errors.ts';
+import { safeText } from '../errors/thrown-value.ts';
 import { type Job, JobMode } from '../job/job.ts';
 import { describeValue, trimPeriod } from '../options/validate.ts';
 import type { RuntimeName } from '../runtime/wire.ts';
@@ -32,7 +33,16 @@ export function describeCloneFailure(job: Job, runtime: RuntimeName, error: unkn
       job.mode === JobMode.Call
         ? `Argument ${i} of task \`${name}\``
         : `Item ${job.first + i} of the input of this map of task \`${name}\``;
-    return `${what}, ${describeValue(items[i])}, cannot be sent to a ${runtime} worker: ${trimPeriod(String((problem as Error).message ?? problem))}. ${hint}`;
+    return `${what}, ${describeValue(items[i])}, cannot be sent to a ${runtime} worker: ${why(problem)}. ${hint}`;
   }
-  return `The arguments of task \`${name}\` cannot be sent to a ${runtime} worker: ${trimPeriod(String((error as Error)?.message ?? error))}. ${hint}`;
+  return `The arguments of task \`${name}\` cannot be sent to a ${runtime} worker: ${why(error)}. ${hint}`;
+}
+
+/** The serializer's refusal as it says it; anything else was thrown by a getter or a Proxy trap. */
+function why(problem: unknown): string {
+  const text = trimPeriod(problem instanceof Error ? problem.message : safeText(problem));
+  const refused =
+    problem instanceof Error &&
+    (problem.name === 'DataCloneError' || /could not be cloned/.test(text));
+  return refused ? text : `reading it threw: ${text}`;
 }
