@@ -15,7 +15,6 @@ const BASE = [
   PERMISSION,
   `--allow-fs-read=*`,
   `--allow-fs-write=*`,
-  '--allow-child-process',
   '--disable-warning=ExperimentalWarning',
 ];
 
@@ -35,15 +34,27 @@ function run(flags: string[]): string {
 }
 
 describe('a process pool under the permission model', () => {
-  it('names the flags its workers lack', () => {
+  it('names every flag its workers lack when it may not even fork', () => {
     const out = run(BASE);
+    assert.match(out, /^WorkerCrashedError: A process worker could not be started: /);
+    assert.match(out, /needs --allow-child-process, --allow-worker \(its watchdog thread/);
+  });
+
+  it('names the flags its workers lack when a child dies at start', () => {
+    const out = run([...BASE, '--allow-child-process']);
     assert.match(out, /^WorkerCrashedError: A process worker exited while starting/);
     assert.match(out, /needs --allow-worker \(its watchdog thread/);
+    assert.doesNotMatch(out, /--allow-child-process/);
     assert.equal(out.includes('--allow-net'), MAJOR >= 25, out);
   });
 
   it('runs tasks once they are given', () => {
-    const flags = [...BASE, '--allow-worker', ...(MAJOR >= 25 ? ['--allow-net'] : [])];
+    const flags = [
+      ...BASE,
+      '--allow-child-process',
+      '--allow-worker',
+      ...(MAJOR >= 25 ? ['--allow-net'] : []),
+    ];
     assert.equal(run(flags), 'ok true');
   });
 });

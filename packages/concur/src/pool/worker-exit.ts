@@ -2,6 +2,8 @@ import { decodeError, type EncodedError, isEncodedError } from '../errors/error-
 import { type WorkerCrashDetails, WorkerCrashedError } from '../errors/errors.ts';
 import { ChunkFailure, type Job, JobState } from '../job/job.ts';
 import type { EncodedChunkFailure } from '../runtime/entry/worker-loop.ts';
+import { permissionAdvice } from '../runtime/permission.ts';
+import type { RuntimeName } from '../runtime/wire.ts';
 import type { WorkerSlot } from './worker-slot.ts';
 
 export type WorkerExit = WorkerCrashDetails;
@@ -49,29 +51,10 @@ export function sortOutUnanswered(
   return { crashed, requeue };
 }
 
-/**
- * Children inherit Node's permission model: what a process worker needs of it that this
- * process lacks. Node enforces --allow-net from version 25 (earlier, has('net') is false
- * but nothing is refused).
- */
-function permissionAdvice(): string {
-  const permission = process.permission;
-  if (permission === undefined) return '';
-  const needs: string[] = [];
-  if (!permission.has('worker'))
-    needs.push('--allow-worker (its watchdog thread ends it if this process dies)');
-  if (Number.parseInt(process.versions.node, 10) >= 25 && !permission.has('net')) {
-    needs.push('--allow-net (its pipes to this process are sockets)');
-  }
-  return needs.length === 0
-    ? ''
-    : `. Under Node's permission model a process worker needs ${needs.join(' and ')}`;
-}
-
 /** A worker died before it was ready. */
 export function startupCrash(exit: WorkerExit, cause: unknown): WorkerCrashedError {
   return new WorkerCrashedError(
-    `A ${exit.runtime} worker exited while starting (${exitText(exit)}); check execArgv, resourceLimits and the initializer${exit.runtime === 'process' ? permissionAdvice() : ''}`,
+    `A ${exit.runtime} worker exited while starting (${exitText(exit)}); check execArgv, resourceLimits and the initializer${permissionAdvice(exit.runtime as RuntimeName)}`,
     exit,
     cause === undefined ? undefined : { cause },
   );

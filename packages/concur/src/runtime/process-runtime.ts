@@ -7,6 +7,7 @@ import { checkEntry } from './entry-check.ts';
 import { inheritedExecArgv } from './exec-argv.ts';
 import { initArgsRefused } from './init-args-refused.ts';
 import { deserializeOwnBytes } from './own-bytes.ts';
+import { spawnRefused } from './permission.ts';
 import { compactFrame, FrameKind, FrameReader, frame, PipeFd } from './pipe-frames.ts';
 import { PROGRESS_FD, ProgressFile } from './progress-file.ts';
 import type { FromWorker, ProcessSetup, ToWorker, WorkerSetup } from './protocol.ts';
@@ -93,7 +94,7 @@ class ProcessHandle implements WorkerHandle {
       });
     } catch (error) {
       this.#progress?.close();
-      throw error;
+      throw spawnRefused('process', error);
     }
     this.id = this.#child.pid ?? -1;
     this.#fromChild = this.#child.stdio[PipeFd.FromChild] as Readable;

@@ -3,6 +3,7 @@ import type { Movable } from '../transfer/transfer-marks.ts';
 import { checkEntry } from './entry-check.ts';
 import { inheritedExecArgv } from './exec-argv.ts';
 import { initArgsRefused } from './init-args-refused.ts';
+import { spawnRefused } from './permission.ts';
 import type { ToWorker, WorkerSetup } from './protocol.ts';
 import { entryUrl, type RuntimeAdapter, type WorkerEvents, type WorkerHandle } from './runtime.ts';
 import { killThreadChildren } from './thread-children.ts';
@@ -56,7 +57,7 @@ class ThreadHandle implements WorkerHandle {
       if (error instanceof DOMException && error.name === 'DataCloneError') {
         throw initArgsRefused('thread', error);
       }
-      throw error;
+      throw spawnRefused('thread', error);
     }
     this.id = this.#worker.threadId;
     this.#worker.on('message', events.message);
