@@ -119,21 +119,40 @@ for (const pool of POOLS) {
       assert.equal(ex.stats().liveWorkers, 0);
     });
 
-    it('rejects tasks with DataCloneError when initArgs cannot be sent, leaving no worker behind', async () => {
+    it('refuses initArgs that cannot be sent with DataCloneError from the constructor, starting no worker', () => {
       const before = workerChildren();
-      const ex = pool.create({ maxWorkers: 1, initializer: initWorker, initArgs: [() => 1, 0] });
-      const error = await ex.submit(add, 1, 1).catch((e: unknown) => e);
-      // concur's own error on both runtimes (a thread pool used to pass on the platform's).
-      assert.ok(error instanceof DataCloneError, String(error));
-      assert.equal(error.code, 'CONCUR_ERR_DATA_CLONE');
-      assert.match(
-        error.message,
-        new RegExp(`initArgs of this pool cannot be sent to a ${pool.name} worker`),
-      );
-      await ex.shutdown();
+      // A function, and for processes a SharedArrayBuffer (it is shared only between threads).
+      const cases: unknown[][] = [[() => 1, 0]];
+      if (pool.name === 'process') cases.push([new SharedArrayBuffer(8)]);
+      for (const initArgs of cases) {
+        assert.throws(
+          () => pool.create({ maxWorkers: 1, minWorkers: 1, initializer: initWorker, initArgs }),
+          (error: unknown) => {
+            // concur's own error on both runtimes (a thread pool used to pass on the platform's).
+            assert.ok(error instanceof DataCloneError, String(error));
+            assert.equal(error.code, 'CONCUR_ERR_DATA_CLONE');
+            assert.match(
+              error.message,
+              new RegExp(`initArgs of this pool cannot be sent to a ${pool.name} worker`),
+            );
+            return true;
+          },
+        );
+      }
       assert.deepEqual(
         workerChildren().filter((pid) => !before.includes(pid)),
         [],
+      );
+      // A revoked Proxy in place of the array: the usual message, not a TypeError.
+      const { proxy, revoke } = Proxy.revocable([], {});
+      revoke();
+      assert.throws(
+        () => pool.create({ initArgs: proxy }),
+        (error: unknown) =>
+          error instanceof InvalidArgumentError &&
+          /Expected `initArgs` to be an array, got `\[an object that cannot be read\]`/.test(
+            error.message,
+          ),
       );
     });
 

@@ -8,7 +8,8 @@ import type { RuntimeName } from '../runtime/wire.ts';
 // Only a failed send needs node:v8; loading it on import cost every worker start ~2 ms.
 const loadV8 = () => createRequire(import.meta.url)('node:v8') as typeof import('node:v8');
 
-function fails(value: unknown, runtime: RuntimeName): unknown {
+/** What the runtime's serializer throws on `value`, or undefined if it sends it. */
+export function fails(value: unknown, runtime: RuntimeName): unknown {
   try {
     // Threads use structured clone; processes use the v8 serializer ('advanced' IPC).
     if (runtime === 'thread') structuredClone(value);

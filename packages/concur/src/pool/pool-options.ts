@@ -73,6 +73,15 @@ const COMMON_KEYS = [
   'callSites',
 ] as const;
 
+/** Array.isArray, false for a revoked Proxy (on which it throws). */
+function isArray(value: unknown): boolean {
+  try {
+    return Array.isArray(value);
+  } catch {
+    return false;
+  }
+}
+
 /** Options only the pools take, each with the pools that take it. */
 const POOL_ONLY: Readonly<Record<string, string>> = {
   ...Object.fromEntries(
@@ -116,7 +125,7 @@ export function resolvePoolOptions(
   const initializer =
     o.initializer === undefined ? undefined : checkTask(o.initializer, '`initializer`');
   const initArgs = o.initArgs ?? [];
-  if (!Array.isArray(initArgs)) throw invalid('initArgs', 'an array', initArgs);
+  if (!isArray(initArgs)) throw invalid('initArgs', 'an array', initArgs);
   return {
     maxWorkers,
     minWorkers,

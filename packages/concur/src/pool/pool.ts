@@ -17,6 +17,7 @@ import {
 } from '../runtime/wire.ts';
 import { isWired, needsWire, unwireSync, wire as wireValue } from '../runtime/wire-walk.ts';
 import { programEntry, warnProgramRerun } from '../task/program-rerun.ts';
+import { fails } from './clone-check.ts';
 import { JobSender } from './job-sender.ts';
 import type { PoolCallbacks } from './pool-callbacks.ts';
 import type { ResolvedPoolOptions } from './pool-options.ts';
@@ -94,6 +95,9 @@ export class Pool {
     } catch (error) {
       throw initArgsRefused(runtime.name, error, true);
     }
+    // Refused now rather than at the first submit: one copy made and dropped.
+    const refused = fails(this.#initArgs, runtime.name);
+    if (refused !== undefined) throw initArgsRefused(runtime.name, refused);
     for (let i = 0; i < options.minWorkers; i++) this.#spawn();
   }
 
