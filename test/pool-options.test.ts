@@ -280,11 +280,15 @@ describe('runtime-specific options', () => {
   it('ThreadPoolExecutor refuses execArgv, ProcessPoolExecutor refuses resourceLimits', () => {
     assert.throws(
       () => new ThreadPoolExecutor({ execArgv: [] } as never),
-      /Unknown option `execArgv`/,
+      /Unknown option `execArgv`.*`execArgv` is an option of ProcessPoolExecutor$/,
     );
     assert.throws(
       () => new ProcessPoolExecutor({ resourceLimits: {} } as never),
-      /Unknown option `resourceLimits`/,
+      /Unknown option `resourceLimits`.*`resourceLimits` is an option of ThreadPoolExecutor$/,
+    );
+    assert.throws(
+      () => new ThreadPoolExecutor({ concurrency: 4 } as never),
+      /`concurrency` is an option of AsyncExecutor; ThreadPoolExecutor runs `maxWorkers` workers of `concurrencyPerWorker` tasks each$/,
     );
     assert.throws(
       () => new ProcessPoolExecutor({ execArgv: [1] as never }),

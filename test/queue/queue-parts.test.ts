@@ -245,6 +245,11 @@ describe('options', () => {
       /Expected `heartbeatMs` to be an integer from 50 and up, got `0`/,
     );
     assert.throws(() => new QueueExecutor({ ...base, codec: {} as never }), /Expected `codec`/);
+    // A pool's option: where it belongs instead.
+    assert.throws(
+      () => new QueueExecutor({ ...base, maxWorkers: 2 } as never),
+      /`maxWorkers` belongs to the workers \(`concur worker --workers N --concurrency K`\); QueueExecutor limits the jobs it has in flight with `capacity`$/,
+    );
   });
 });
 

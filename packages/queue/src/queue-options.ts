@@ -187,10 +187,26 @@ export function checkRetries(value: unknown): number {
   return checkInteger('retries', value, 0, 1000);
 }
 
+/** Options of the local executors that a queue's workers take instead. */
+const WORKER_SIDE = new Set([
+  'maxWorkers',
+  'minWorkers',
+  'concurrency',
+  'concurrencyPerWorker',
+  'initializer',
+  'initArgs',
+  'execArgv',
+  'resourceLimits',
+]);
+
 /** The one place QueueExecutor's defaults are filled in. */
 export function resolveQueueOptions(options: QueueExecutorOptions): ResolvedQueueOptions {
   checkObject('options', options);
-  checkKnownKeys('QueueExecutor', options, KEYS);
+  checkKnownKeys('QueueExecutor', options, KEYS, (key) =>
+    WORKER_SIDE.has(key)
+      ? `\`${key}\` belongs to the workers (\`concur worker --workers N --concurrency K\`); QueueExecutor limits the jobs it has in flight with \`capacity\``
+      : undefined,
+  );
   checkCodecAndRoot(options);
   const redis = parseConnection(options.connection);
   return {

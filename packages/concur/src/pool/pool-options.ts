@@ -96,12 +96,18 @@ const POOL_ONLY: Readonly<Record<string, string>> = {
 };
 
 /**
- * For an executor without workers given a pool's option (a model switched in one line):
- * which pools take it, then `ownLimit`, how this executor limits the tasks at once.
+ * For an executor given another model's option (a model switched in one line): which
+ * executors take it, then `ownLimit`, how this one limits the tasks at once.
  */
-export function poolOptionHint(key: string, ownLimit: string): string | undefined {
-  const pools = Object.hasOwn(POOL_ONLY, key) ? POOL_ONLY[key] : undefined;
-  return pools === undefined ? undefined : `\`${key}\` is an option of ${pools}; ${ownLimit}`;
+export function poolOptionHint(key: string, ownLimit?: string): string | undefined {
+  const owners =
+    key === 'concurrency'
+      ? 'AsyncExecutor'
+      : Object.hasOwn(POOL_ONLY, key)
+        ? POOL_ONLY[key]
+        : undefined;
+  if (owners === undefined) return undefined;
+  return `\`${key}\` is an option of ${owners}${ownLimit === undefined ? '' : `; ${ownLimit}`}`;
 }
 
 /** Checks the options every pool shares and fills in their defaults, in one place. */
@@ -111,7 +117,14 @@ export function resolvePoolOptions(
   extraKeys: readonly string[],
 ): ResolvedPoolOptions {
   checkObject('options', options);
-  checkKnownKeys(what, options, [...COMMON_KEYS, ...extraKeys]);
+  checkKnownKeys(what, options, [...COMMON_KEYS, ...extraKeys], (key) =>
+    poolOptionHint(
+      key,
+      key === 'concurrency'
+        ? `${what} runs \`maxWorkers\` workers of \`concurrencyPerWorker\` tasks each`
+        : undefined,
+    ),
+  );
   const o = options as PoolOptions;
   const maxWorkers = checkInteger('maxWorkers', o.maxWorkers ?? availableParallelism(), 1);
   const minWorkers = checkInteger('minWorkers', o.minWorkers ?? 0, 0);
