@@ -1,19 +1,21 @@
-import { createRequire } from 'node:module';
 import { PLAIN_DATA } from '../errors/errors.ts';
 import { safeText } from '../errors/thrown-value.ts';
 import { type Job, JobMode } from '../job/job.ts';
 import { describeValue, trimPeriod } from '../options/validate.ts';
+import { loadBuiltin } from '../runtime/load-builtin.ts';
 import type { RuntimeName } from '../runtime/wire.ts';
 
 // Only a failed send needs node:v8; loading it on import cost every worker start ~2 ms.
-const loadV8 = () => createRequire(import.meta.url)('node:v8') as typeof import('node:v8');
+const loadV8 = () => loadBuiltin<typeof import('node:v8')>('node:v8');
 
 /** What the runtime's serializer throws on `value`, or undefined if it sends it. */
 export function fails(value: unknown, runtime: RuntimeName): unknown {
+  // Outside the try: a failure to load the serializer is not the value's fault.
+  const v8 = runtime === 'thread' ? undefined : loadV8();
   try {
     // Threads use structured clone; processes use the v8 serializer ('advanced' IPC).
-    if (runtime === 'thread') structuredClone(value);
-    else loadV8().serialize(value);
+    if (v8 === undefined) structuredClone(value);
+    else v8.serialize(value);
     return undefined;
   } catch (error) {
     return error ?? new Error('cannot be serialized');

@@ -1,11 +1,11 @@
 import type { ChildProcess, ForkOptions } from 'node:child_process';
-import { createRequire } from 'node:module';
 import type { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { decodeCompact } from './compact-codec.ts';
 import { checkEntry } from './entry-check.ts';
 import { inheritedExecArgv } from './exec-argv.ts';
 import { initArgsRefused } from './init-args-refused.ts';
+import { loadBuiltin } from './load-builtin.ts';
 import { deserializeOwnBytes } from './own-bytes.ts';
 import { spawnRefused } from './permission.ts';
 import { compactFrame, FrameKind, FrameReader, frame, PipeFd } from './pipe-frames.ts';
@@ -21,13 +21,11 @@ const ENTRY = ENTRY_URL.protocol === 'file:' ? fileURLToPath(ENTRY_URL) : ENTRY_
 let childProcess: typeof import('node:child_process') | undefined;
 let v8: typeof import('node:v8') | undefined;
 function fork(modulePath: string, args: string[], options: ForkOptions): ChildProcess {
-  childProcess ??= createRequire(import.meta.url)(
-    'node:child_process',
-  ) as typeof import('node:child_process');
+  childProcess ??= loadBuiltin<typeof import('node:child_process')>('node:child_process');
   return childProcess.fork(modulePath, args, options);
 }
 function nodeV8(): typeof import('node:v8') {
-  v8 ??= createRequire(import.meta.url)('node:v8') as typeof import('node:v8');
+  v8 ??= loadBuiltin<typeof import('node:v8')>('node:v8');
   return v8;
 }
 
