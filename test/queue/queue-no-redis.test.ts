@@ -22,6 +22,15 @@ import {
   type WorkerBin,
 } from './harness.ts';
 
+/** The task was given up because Redis did not answer for connectTimeoutMs (500) during shutdown(). */
+function givenUpAfter500(future: Promise<unknown>): Promise<void> {
+  return assert.rejects(future, (error: Error) => {
+    assert.ok(error instanceof QueueBackendError, String(error));
+    assert.match(error.message, /has not answered for 500 ms while the executor was shutting down/);
+    return true;
+  });
+}
+
 const AWAIT_USING = fileURLToPath(
   new URL('../fixtures/queue/await-using-unreachable.ts', import.meta.url),
 );
@@ -89,14 +98,7 @@ describe('QueueExecutor without Redis', () => {
     await inspect.close();
     await server.stop();
     await executor.shutdown();
-    await assert.rejects(future, (error: Error) => {
-      assert.ok(error instanceof QueueBackendError, String(error));
-      assert.match(
-        error.message,
-        /has not answered for 500 ms while the executor was shutting down/,
-      );
-      return true;
-    });
+    await givenUpAfter500(future);
   });
 });
 
@@ -117,14 +119,7 @@ test('shutdown() with a frozen Redis (SIGSTOP: connected, never answering) gives
     await until('the job to reach Redis', async () => (await inspect.count()) === 1);
     process.kill(pid, 'SIGSTOP');
     await executor.shutdown();
-    await assert.rejects(future, (error: Error) => {
-      assert.ok(error instanceof QueueBackendError, String(error));
-      assert.match(
-        error.message,
-        /has not answered for 500 ms while the executor was shutting down/,
-      );
-      return true;
-    });
+    await givenUpAfter500(future);
   } finally {
     process.kill(pid, 'SIGCONT');
     await inspect.close();
