@@ -73,7 +73,13 @@ for (const pool of POOLS) {
           throw new Error('unreadable');
         },
       };
+      const throwsNull = {
+        get g() {
+          throw null;
+        },
+      };
       const cases: [unknown, RegExp][] = [
+        [throwsNull, /cannot be sent to a \w+ worker: reading it threw: null\./],
         [
           trap,
           /^Item 3 of the input .*`\[an object that cannot be read\]` \(object\), cannot be sent/,

@@ -8,8 +8,11 @@ import type { RuntimeName } from '../runtime/wire.ts';
 // Only a failed send needs node:v8; loading it on import cost every worker start ~2 ms.
 const loadV8 = () => loadBuiltin<typeof import('node:v8')>('node:v8');
 
-/** What the runtime's serializer throws on `value`, or undefined if it sends it. */
-export function fails(value: unknown, runtime: RuntimeName): unknown {
+/**
+ * What the runtime's serializer throws on `value` (in a box: a getter may throw null or
+ * undefined), or undefined if it sends it.
+ */
+export function fails(value: unknown, runtime: RuntimeName): { thrown: unknown } | undefined {
   // Outside the try: a failure to load the serializer is not the value's fault.
   const v8 = runtime === 'thread' ? undefined : loadV8();
   try {
@@ -17,8 +20,8 @@ export function fails(value: unknown, runtime: RuntimeName): unknown {
     if (v8 === undefined) structuredClone(value);
     else v8.serialize(value);
     return undefined;
-  } catch (error) {
-    return error ?? new Error('cannot be serialized');
+  } catch (thrown) {
+    return { thrown };
   }
 }
 
@@ -36,7 +39,7 @@ export function describeCloneFailure(job: Job, runtime: RuntimeName, error: unkn
       job.mode === JobMode.Call
         ? `Argument ${i} of task \`${name}\``
         : `Item ${job.first + i} of the input of this map of task \`${name}\``;
-    return `${what}, ${describeValue(items[i])}, cannot be sent to a ${runtime} worker: ${why(problem)}. ${hint}`;
+    return `${what}, ${describeValue(items[i])}, cannot be sent to a ${runtime} worker: ${why(problem.thrown)}. ${hint}`;
   }
   return `The arguments of task \`${name}\` cannot be sent to a ${runtime} worker: ${why(error)}. ${hint}`;
 }

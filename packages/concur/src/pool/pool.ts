@@ -98,7 +98,7 @@ export class Pool {
     // Refused now rather than at the first submit: one copy made and dropped. None is
     // needed without initArgs (node:v8 would load for nothing, ~2 ms of a process pool's start).
     const refused = options.initArgs.length === 0 ? undefined : fails(this.#initArgs, runtime.name);
-    if (refused !== undefined) throw initArgsRefused(runtime.name, refused);
+    if (refused !== undefined) throw initArgsRefused(runtime.name, refused.thrown);
     for (let i = 0; i < options.minWorkers; i++) this.#spawn();
   }
 
