@@ -102,6 +102,8 @@ describe('process pool crashes', () => {
     const victim = ex.submit(gate, scratch.path('victim'), 0);
     await scratch.started('victim');
     const pid = Number(readFileSync(`${scratch.path('victim')}.started`, 'utf8'));
+    // Never 0 or 1: process.kill(0) would kill this whole process group.
+    assert.ok(pid > 1, `a worker pid, got ${pid}`);
     process.kill(pid, 'SIGKILL');
     const crash = assertCrash(await victim.catch((e) => e), 'process', pid);
     assert.equal(crash.signal, 'SIGKILL');
