@@ -10,6 +10,7 @@ export type {
   ErrorEncoding,
 } from './errors/error-codec.ts';
 export { decodeError, encodeError, isEncodedError } from './errors/error-codec.ts';
+export { thrownText } from './errors/thrown-value.ts';
 export { BaseExecutor } from './executors/base-executor.ts';
 export { startTasksAtOnce } from './executors/in-process-executor.ts';
 export type { JobSink } from './job/job.ts';

@@ -1,6 +1,6 @@
 import type { JobsOptions } from 'bullmq';
 import { ConcurError, DataCloneError } from 'concur';
-import { type Job, JobMode } from 'concur/backend';
+import { type Job, JobMode, thrownText } from 'concur/backend';
 import type { JobCodec } from './job-codec.ts';
 import { payloadProblem } from './payload-check.ts';
 import type { QueueBackoff, ResolvedQueueOptions } from './queue-options.ts';
@@ -131,19 +131,10 @@ function codecThrew(
     }
   }
   return new DataCloneError(
-    `Cannot send ${where} through Redis: the codec \`${codec.name}\` threw on it: ${textOf(cause)}. ` +
+    `Cannot send ${where} through Redis: the codec \`${codec.name}\` threw on it: ${thrownText(cause)}. ` +
       'Send plain data (no getters or Proxies that throw when read)',
     { cause },
   );
-}
-
-/** A thrown value's message, never throwing itself. */
-function textOf(value: unknown): string {
-  try {
-    return value instanceof Error ? value.message : String(value);
-  } catch {
-    return 'a value that cannot be read';
-  }
 }
 
 /** BullMQ options of a job: its id, attempts and backoff, and when Redis forgets it. */

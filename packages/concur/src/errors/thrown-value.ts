@@ -92,3 +92,13 @@ export function safeText(value: unknown): string {
     return `[a thrown ${typeof value} that cannot be read]`;
   }
 }
+
+/** What a thrown value says: an Error's message, else safeText(); never throws itself. */
+export function thrownText(value: unknown): string {
+  try {
+    if (value instanceof Error) return String(value.message);
+  } catch {
+    // A revoked Proxy, a message getter that throws.
+  }
+  return safeText(value);
+}

@@ -1,5 +1,9 @@
 import { invalid } from '../options/validate.ts';
-import { type ProcessPoolOptions, resolvePoolOptions } from '../pool/pool-options.ts';
+import {
+  PROCESS_POOL_KEYS,
+  type ProcessPoolOptions,
+  resolvePoolOptions,
+} from '../pool/pool-options.ts';
 import { ProcessRuntime } from '../runtime/process-runtime.ts';
 import { PoolExecutor } from './pool-executor.ts';
 
@@ -13,7 +17,7 @@ export class ProcessPoolExecutor extends PoolExecutor {
   readonly kind = 'process' as const;
 
   constructor(options: ProcessPoolOptions = {}) {
-    const resolved = resolvePoolOptions('ProcessPoolExecutor', options, ['execArgv', 'env']);
+    const resolved = resolvePoolOptions('ProcessPoolExecutor', options, PROCESS_POOL_KEYS);
     if (
       options.execArgv !== undefined &&
       !(Array.isArray(options.execArgv) && options.execArgv.every((a) => typeof a === 'string'))

@@ -1,4 +1,8 @@
-import { resolvePoolOptions, type ThreadPoolOptions } from '../pool/pool-options.ts';
+import {
+  resolvePoolOptions,
+  THREAD_POOL_KEYS,
+  type ThreadPoolOptions,
+} from '../pool/pool-options.ts';
 import { ThreadRuntime } from '../runtime/thread-runtime.ts';
 import { PoolExecutor } from './pool-executor.ts';
 
@@ -12,7 +16,7 @@ export class ThreadPoolExecutor extends PoolExecutor {
   readonly kind = 'thread' as const;
 
   constructor(options: ThreadPoolOptions = {}) {
-    const resolved = resolvePoolOptions('ThreadPoolExecutor', options, ['resourceLimits']);
+    const resolved = resolvePoolOptions('ThreadPoolExecutor', options, THREAD_POOL_KEYS);
     super(new ThreadRuntime({ resourceLimits: options.resourceLimits }), resolved);
   }
 }

@@ -1,5 +1,5 @@
 import { PLAIN_DATA } from '../errors/errors.ts';
-import { safeText } from '../errors/thrown-value.ts';
+import { thrownText } from '../errors/thrown-value.ts';
 import { type Job, JobMode } from '../job/job.ts';
 import { describeValue, trimPeriod } from '../options/validate.ts';
 import { loadBuiltin } from '../runtime/load-builtin.ts';
@@ -46,7 +46,7 @@ export function describeCloneFailure(job: Job, runtime: RuntimeName, error: unkn
 
 /** The serializer's refusal as it says it; anything else was thrown by a getter or a Proxy trap. */
 function why(problem: unknown): string {
-  const text = trimPeriod(problem instanceof Error ? problem.message : safeText(problem));
+  const text = trimPeriod(thrownText(problem));
   const refused =
     problem instanceof Error &&
     (problem.name === 'DataCloneError' || /could not be cloned/.test(text));

@@ -82,6 +82,10 @@ function isArray(value: unknown): boolean {
   }
 }
 
+/** Options of ThreadPoolExecutor alone, and of ProcessPoolExecutor alone. */
+export const THREAD_POOL_KEYS = ['resourceLimits'] as const;
+export const PROCESS_POOL_KEYS = ['execArgv', 'env'] as const;
+
 /** Options only the pools take, each with the pools that take it. */
 const POOL_ONLY: Readonly<Record<string, string>> = {
   ...Object.fromEntries(
@@ -90,9 +94,8 @@ const POOL_ONLY: Readonly<Record<string, string>> = {
       'ThreadPoolExecutor and ProcessPoolExecutor',
     ]),
   ),
-  resourceLimits: 'ThreadPoolExecutor',
-  execArgv: 'ProcessPoolExecutor',
-  env: 'ProcessPoolExecutor',
+  ...Object.fromEntries(THREAD_POOL_KEYS.map((k) => [k, 'ThreadPoolExecutor'])),
+  ...Object.fromEntries(PROCESS_POOL_KEYS.map((k) => [k, 'ProcessPoolExecutor'])),
 };
 
 /**

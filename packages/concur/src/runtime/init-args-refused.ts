@@ -1,6 +1,6 @@
 import { ConcurError } from '../errors/concur-error.ts';
 import { DataCloneError, PLAIN_DATA } from '../errors/errors.ts';
-import { safeText } from '../errors/thrown-value.ts';
+import { thrownText } from '../errors/thrown-value.ts';
 import { trimPeriod } from '../options/validate.ts';
 import type { RuntimeName } from './wire.ts';
 
@@ -12,7 +12,7 @@ import type { RuntimeName } from './wire.ts';
  */
 export function initArgsRefused(runtime: RuntimeName, error: unknown, reading = false): Error {
   if (error instanceof ConcurError) return error;
-  const text = error instanceof Error ? error.message : safeText(error);
+  const text = thrownText(error);
   const reason = reading ? `reading them threw: ${text}` : text;
   return new DataCloneError(
     `The initArgs of this pool cannot be sent to a ${runtime} worker: ${trimPeriod(reason)}. ` +

@@ -1,6 +1,6 @@
 import { encodeError, isEncodedError, textOnly } from '../../errors/error-codec.ts';
 import { DataCloneError, PLAIN_DATA } from '../../errors/errors.ts';
-import { safeText } from '../../errors/thrown-value.ts';
+import { thrownText } from '../../errors/thrown-value.ts';
 import { ChunkFailure, JobMode } from '../../job/job.ts';
 import { isThenable, runJob } from '../../job/run-job.ts';
 import { trimPeriod } from '../../options/validate.ts';
@@ -314,7 +314,7 @@ export class WorkerLoop implements WireHost {
   #refused(error: unknown): unknown {
     return encodeError(
       new DataCloneError(
-        `The return value of the task cannot be sent back from a ${this.runtime} worker: ${trimPeriod(error instanceof Error ? error.message : safeText(error))}. ` +
+        `The return value of the task cannot be sent back from a ${this.runtime} worker: ${trimPeriod(thrownText(error))}. ` +
           `Return plain data (${PLAIN_DATA}).`,
         { cause: error },
       ),
